@@ -1,0 +1,63 @@
+#include "core/change_log.hpp"
+
+#include <cstdio>
+#include <random>
+
+#include "core/database.hpp"
+
+namespace kervan {
+
+std::string new_uuid() {
+  // One generator per process, seeded from the platform's entropy (crypto.getRandomValues
+  // in the browser).
+  static std::mt19937_64 generator = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  uint64_t hi = generator();
+  uint64_t lo = generator();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+void ChangeLog::stamp_fields(std::string_view entity, std::string_view record_id,
+                             const std::vector<std::string>& fields, const HlcStamp& stamp) {
+  Statement st(db_,
+               "INSERT INTO field_stamps(entity, record_id, field, stamp) VALUES(?1, ?2, ?3, ?4) "
+               "ON CONFLICT(entity, record_id, field) DO UPDATE SET stamp = excluded.stamp");
+  std::string text = stamp.to_string();
+  for (const auto& field : fields) {
+    st.bind(1, entity).bind(2, record_id).bind(3, field).bind(4, text);
+    st.run();
+    st.reset();
+  }
+}
+
+void ChangeLog::record_delete(std::string_view entity, std::string_view record_id, const HlcStamp& stamp) {
+  Statement drop(db_, "DELETE FROM field_stamps WHERE entity = ?1 AND record_id = ?2");
+  drop.bind(1, entity).bind(2, record_id).run();
+  Statement tomb(db_,
+                 "INSERT INTO tombstones(entity, record_id, stamp) VALUES(?1, ?2, ?3) "
+                 "ON CONFLICT(entity, record_id) DO UPDATE SET stamp = excluded.stamp");
+  tomb.bind(1, entity).bind(2, record_id).bind(3, stamp.to_string()).run();
+}
+
+std::string ChangeLog::field_stamp(std::string_view entity, std::string_view record_id, std::string_view field) {
+  Statement st(db_, "SELECT stamp FROM field_stamps WHERE entity = ?1 AND record_id = ?2 AND field = ?3");
+  st.bind(1, entity).bind(2, record_id).bind(3, field);
+  return st.step() ? st.column_text(0) : std::string();
+}
+
+bool ChangeLog::is_deleted(std::string_view entity, std::string_view record_id) {
+  Statement st(db_, "SELECT 1 FROM tombstones WHERE entity = ?1 AND record_id = ?2");
+  st.bind(1, entity).bind(2, record_id);
+  return st.step();
+}
+
+}  // namespace kervan

@@ -1,0 +1,67 @@
+// Core: one open Kervan database and the command dispatcher over it. This is the whole
+// surface the UI, the browser bridge and the CLI use.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/command.hpp"
+#include "core/clock.hpp"
+
+namespace kervan {
+
+class Database;
+class ChangeLog;
+class HybridClock;
+
+inline constexpr const char* kVersion = "0.1.0";
+
+struct CoreOptions {
+  WallClock wall_clock;  // empty: the system clock
+};
+
+class Core {
+ public:
+  // Opens or creates the database at path (":memory:" for a throwaway one) and migrates it.
+  // Throws std::runtime_error with a readable message when the file cannot be used.
+  explicit Core(const std::string& path, CoreOptions options = {});
+  ~Core();
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  // Runs a command. Never throws: a failure is {"error": {"code", "message", "field"?}}.
+  // A write command runs in one transaction; on error nothing is stored.
+  Json call(std::string_view name, const Json& args);
+
+  // The same with the arguments as JSON text (as they come from JavaScript or a shell):
+  // invalid UTF-8 or malformed JSON get an error reply.
+  Json call_text(std::string_view name, std::string_view args_json);
+
+  // One line of the CLI's stdin protocol: {"command": NAME, "args": {...}, "request_id": any?}.
+  // The reply echoes "request_id" when given, so replies can be matched to requests.
+  Json call_request_line(std::string_view line);
+
+  // Bumped by every successful write: views compare it to know when to reload, the
+  // platform to know when to persist.
+  uint64_t data_version() const { return data_version_; }
+  bool last_call_wrote() const { return last_call_wrote_; }
+  const std::string& device_id() const { return device_id_; }
+  const CommandRegistry& registry() const { return registry_; }
+
+ private:
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<HybridClock> clock_;
+  std::unique_ptr<ChangeLog> changes_;
+  CommandRegistry registry_;
+  std::string device_id_;
+  uint64_t data_version_ = 0;
+  bool last_call_wrote_ = false;
+
+  void save_clock();
+};
+
+// Limits applied before any parsing: a request larger than this is refused outright.
+inline constexpr std::size_t kMaxRequestBytes = 8 * 1024 * 1024;
+
+}  // namespace kervan

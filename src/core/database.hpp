@@ -1,0 +1,87 @@
+// A thin RAII layer over SQLite: a connection, prepared statements and transactions that
+// roll back unless committed. Every SQL statement of the core goes through Statement, so
+// values are always bound, never spliced into SQL text.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kervan {
+
+// A SQLite failure: the message is SQLite's own plus the statement that failed.
+class DatabaseError : public std::runtime_error {
+ public:
+  DatabaseError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }
+ private:
+  int code_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the database at path; ":memory:" for a private in-memory one.
+  // Turns foreign keys on and registers the Turkish collation "TURKISH".
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs SQL text without parameters (schema changes, pragmas). Throws DatabaseError.
+  void exec(std::string_view sql);
+  sqlite3* handle() const { return db_; }
+  int64_t changes() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// One prepared statement. Bind with 1-based indexes, step, read columns 0-based.
+class Statement {
+ public:
+  Statement(Database& db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind_null(int index);
+
+  // Advances to the next row: true when a row is available, false when done.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+  void reset();
+
+  std::string column_text(int column) const;
+  int64_t column_int(int column) const;
+  double column_double(int column) const;
+  bool column_is_null(int column) const;
+
+ private:
+  Database& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace kervan

@@ -1,0 +1,76 @@
+#include <doctest/doctest.h>
+
+#include "test_support.hpp"
+
+using namespace kervan;
+using namespace kervan::testing;
+
+TEST_CASE("unknown commands and non-object arguments are refused with a named field") {
+  auto core = memory_core();
+  Json reply = core->call("lead.nonsense", Json::object());
+  CHECK(error_code(reply) == "unknown_command");
+  CHECK(error_field(reply) == "command");
+  CHECK(error_code(core->call("lead.create", Json::array())) == "invalid_args");
+  CHECK(error_code(core->call("lead.create", 42)) == "invalid_args");
+}
+
+TEST_CASE("call_text refuses malformed JSON, invalid UTF-8 and oversized requests") {
+  auto core = memory_core();
+  CHECK(error_code(core->call_text("lead.create", "{\"name\": ")) == "invalid_json");
+  CHECK(error_code(core->call_text("lead.create", "{\"name\": \"\xC3\x28\"}")) == "invalid_utf8");
+  std::string huge = "{\"name\": \"" + std::string(kMaxRequestBytes, 'a') + "\"}";
+  CHECK(error_code(core->call_text("lead.create", huge)) == "too_large");
+  CHECK(core->call("app.info", {})["counts"]["leads"] == 0);
+  CHECK_FALSE(core->last_call_wrote());
+}
+
+TEST_CASE("request lines: a bad line gets an error and the next one is still served") {
+  auto core = memory_core();
+  CHECK(error_code(core->call_request_line("not json")) == "invalid_json");
+  CHECK(error_code(core->call_request_line("[1,2]")) == "invalid_request");
+  CHECK(error_code(core->call_request_line("{\"args\": {}}")) == "invalid_request");
+  Json ok = core->call_request_line(R"({"command": "lead.create", "args": {"name": "Ayşe"}, "request_id": 7})");
+  CHECK(error_code(ok) == "");
+  CHECK(ok["request_id"] == 7);
+  CHECK(ok["id"].is_string());
+  CHECK(ok["name"] == "Ayşe");
+}
+
+TEST_CASE("write commands move the data version; reads and failures do not") {
+  auto core = memory_core();
+  uint64_t v0 = core->data_version();
+  core->call("lead.list", {});
+  CHECK(core->data_version() == v0);
+  core->call("lead.create", {{"name", ""}});
+  CHECK(core->data_version() == v0);
+  CHECK_FALSE(core->last_call_wrote());
+  core->call("lead.create", {{"name", "Ali"}});
+  CHECK(core->data_version() == v0 + 1);
+  CHECK(core->last_call_wrote());
+}
+
+TEST_CASE("app.info and app.commands describe the build") {
+  auto core = memory_core();
+  Json info = core->call("app.info", {});
+  CHECK(info["app"] == "Kervan");
+  CHECK(info["version"] == kVersion);
+  CHECK(info["schema_version"] == 1);
+  CHECK(info["sqlite_version"] == "3.46.1");
+  Json commands = core->call("app.commands", {})["commands"];
+  bool has_list = false;
+  for (const auto& c : commands) has_list = has_list || c["name"] == "lead.list";
+  CHECK(has_list);
+  CHECK(error_code(core->call("app.info", {{"x", 1}})) == "unknown_field");
+}
+
+TEST_CASE("settings: language accepts tr and en only") {
+  auto core = memory_core();
+  CHECK(core->call("settings.get", {{"key", "language"}})["value"].is_null());
+  CHECK(core->call("settings.set", {{"key", "language"}, {"value", "tr"}})["value"] == "tr");
+  CHECK(core->call("settings.get", {{"key", "language"}})["value"] == "tr");
+  Json bad = core->call("settings.set", {{"key", "language"}, {"value", "de"}});
+  CHECK(error_code(bad) == "invalid_value");
+  CHECK(error_field(bad) == "value");
+  CHECK(error_code(core->call("settings.set", {{"key", "colour"}, {"value", "x"}})) == "invalid_value");
+  CHECK(core->call("settings.get", {})["settings"]["language"] == "tr");
+}
