@@ -61,10 +61,12 @@ fi
 
 # Font: DejaVu Sans cut to Latin, Latin-1, Latin Extended-A (Turkish), punctuation and
 # currency signs (₺ €), and the arrows/triangles ImGui uses for sort indicators.
-if [ ! -f "$out/fonts/kervan-sans.ttf" ]; then
+font_ranges_id=2  # bump when the ranges change
+if [ ! -f "$out/fonts/kervan-sans-$font_ranges_id.ttf" ]; then
   mkdir -p "$out/fonts"
   pyftsubset /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
-    --unicodes="U+0020-007E,U+00A0-00FF,U+0100-017F,U+2000-206F,U+20A0-20CF,U+2190-21FF,U+25A0-25FF,U+2026" \
-    --output-file="$out/fonts/kervan-sans.ttf" --no-hinting --desubroutinize
+    --unicodes="U+0020-007E,U+00A0-00FF,U+0100-017F,U+2000-206F,U+20A0-20CF,U+2190-21FF,U+25A0-25FF,U+2713,U+2714,U+2717" \
+    --output-file="$out/fonts/kervan-sans-$font_ranges_id.ttf" --no-hinting --desubroutinize 2>/dev/null
 fi
+cp "$out/fonts/kervan-sans-$font_ranges_id.ttf" "$out/fonts/kervan-sans.ttf"
 echo "third-party sources ready in build/third_party"

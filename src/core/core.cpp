@@ -29,6 +29,10 @@ Json error_reply(std::string code, std::string message, std::string field = {}) 
 
 Core::Core(const std::string& path, CoreOptions options) {
   db_ = std::make_unique<Database>(path);
+  if (options.memory_backed_file) {
+    db_->exec("PRAGMA journal_mode = MEMORY");
+    db_->exec("PRAGMA synchronous = OFF");
+  }
   migrate(*db_);
   {
     Transaction tx(*db_);

@@ -19,6 +19,9 @@ inline constexpr const char* kVersion = "0.1.0";
 
 struct CoreOptions {
   WallClock wall_clock;  // empty: the system clock
+  // The file lives in memory and is persisted after each commit by the platform (the
+  // browser): no journal file, no fsync.
+  bool memory_backed_file = false;
 };
 
 class Core {

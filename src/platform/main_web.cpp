@@ -1,0 +1,192 @@
+// The browser entry point: GLFW window on the page's canvas, ImGui with WebGL2, the core on
+// the IndexedDB-backed file /data/kervan.db, a main loop that draws only when needed, and
+// the C functions web_bridge.js calls (window.kervan.call and the test hooks).
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "core/core.hpp"
+#include "platform/web_platform.hpp"
+#include "ui/app.hpp"
+#include "ui/item_registry.hpp"
+
+EM_JS(void, kervan_js_ready, (const char* device_id), { Module.kervanBridge.ready(UTF8ToString(device_id)); });
+EM_JS(void, kervan_js_fatal, (const char* message), { Module.kervanBridge.fatal(UTF8ToString(message)); });
+
+namespace {
+
+constexpr const char* kDatabasePath = "/data/kervan.db";
+constexpr const char* kFontPath = "/assets/kervan-sans.ttf";
+constexpr float kBaseFontSize = 15.0f;
+
+struct WebApp {
+  GLFWwindow* window = nullptr;
+  std::unique_ptr<kervan::Core> core;
+  std::unique_ptr<kervan::ui::App> app;
+  kervan::platform::WebPlatform platform;
+  float pixel_ratio = 0;
+  int framebuffer_w = 0, framebuffer_h = 0;
+  std::string reply;  // the last kervan_call reply, alive until the next call
+  std::string items;  // the last kervan_ui_items answer
+  uint64_t last_ticket = 0;
+  uint64_t frames_drawn = 0;
+};
+
+WebApp* g = nullptr;
+
+// Glyphs the subset font carries: Latin, Latin-1, Latin Extended-A (Turkish), punctuation,
+// currency signs, arrows, geometric shapes, check marks.
+const ImWchar kGlyphRanges[] = {0x0020, 0x007E, 0x00A0, 0x017F, 0x2000, 0x206F, 0x20A0, 0x20CF,
+                                0x2190, 0x21FF, 0x25A0, 0x25FF, 0x2713, 0x2717, 0};
+
+void apply_pixel_ratio(float ratio) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig config;
+  config.OversampleH = 2;
+  if (!io.Fonts->AddFontFromFileTTF(kFontPath, std::round(kBaseFontSize * ratio), &config, kGlyphRanges)) {
+    io.Fonts->AddFontDefault();
+  }
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  ImGuiStyle style;
+  ImGui::StyleColorsDark(&style);
+  style.WindowRounding = 0;
+  style.FrameRounding = 3;
+  style.ScaleAllSizes(ratio);
+  ImGui::GetStyle() = style;
+  g->pixel_ratio = ratio;
+}
+
+// Canvas pixels follow its CSS size times the device pixel ratio, so text stays crisp.
+void update_canvas_size() {
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  float ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
+  if (ratio <= 0) ratio = 1;
+  if (ratio != g->pixel_ratio) apply_pixel_ratio(ratio);
+  int w = std::max(1, static_cast<int>(std::lround(css_w * ratio)));
+  int h = std::max(1, static_cast<int>(std::lround(css_h * ratio)));
+  if (w != g->framebuffer_w || h != g->framebuffer_h) {
+    emscripten_set_canvas_element_size("#canvas", w, h);
+    g->framebuffer_w = w;
+    g->framebuffer_h = h;
+  }
+}
+
+void frame() {
+  if (!g->platform.take_frame()) return;  // nothing changed: no work at all
+  update_canvas_size();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // GLFW's mouse coordinates are canvas pixels: ImGui works in canvas pixels too.
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(static_cast<float>(g->framebuffer_w), static_cast<float>(g->framebuffer_h));
+  io.DisplayFramebufferScale = ImVec2(1, 1);
+  ImGui::NewFrame();
+  kervan::ui::item_registry_begin_frame();
+  g->app->draw();
+  ImGui::Render();
+  kervan::ui::item_registry_end_frame();
+  glViewport(0, 0, g->framebuffer_w, g->framebuffer_h);
+  glClearColor(0.12f, 0.13f, 0.15f, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  ++g->frames_drawn;
+  // Widgets that are still settling (a popup opening, a scroll in progress) need a frame more.
+  if (io.WantTextInput || ImGui::IsAnyItemActive()) g->platform.request_redraw(1);
+}
+
+void set_clipboard(void*, const char* text) { g->platform.set_clipboard_text(text ? text : ""); }
+// Paste arrives through the page's paste event (web_bridge.js), not through ImGui's Ctrl+V,
+// because the browser only hands clipboard text to that event.
+const char* get_clipboard(void*) { return ""; }
+
+}  // namespace
+
+extern "C" {
+
+// Runs a command for window.kervan.call. Returns the reply as JSON text (valid until the next
+// call); a write's persistence ticket is then in kervan_last_ticket().
+EMSCRIPTEN_KEEPALIVE const char* kervan_call(const char* name, const char* args_json) {
+  g->last_ticket = 0;
+  kervan::Json reply = g->core->call_text(name ? name : "", args_json ? args_json : "");
+  if (g->core->last_call_wrote()) g->last_ticket = g->platform.persist_soon();
+  g->platform.request_redraw();
+  g->reply = reply.dump(-1, ' ', false, kervan::Json::error_handler_t::replace);
+  return g->reply.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE double kervan_last_ticket() { return static_cast<double>(g->last_ticket); }
+
+EMSCRIPTEN_KEEPALIVE void kervan_wake(int frames) {
+  if (g) g->platform.request_redraw(frames > 0 ? frames : 3);
+}
+
+// Text from the page (AltGr characters, paste) for the focused ImGui text field.
+EMSCRIPTEN_KEEPALIVE void kervan_input_text(const char* utf8) {
+  if (!g || !utf8) return;
+  ImGui::GetIO().AddInputCharactersUTF8(utf8);
+  g->platform.request_redraw();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* kervan_ui_items() {
+  g->items = kervan::ui::item_registry_json(g->pixel_ratio);
+  return g->items.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE double kervan_frames_drawn() { return g ? static_cast<double>(g->frames_drawn) : 0; }
+
+}  // extern "C"
+
+int main() {
+  g = new WebApp();
+  try {
+    kervan::CoreOptions options;
+    options.memory_backed_file = true;
+    g->core = std::make_unique<kervan::Core>(kDatabasePath, options);
+  } catch (const std::exception& e) {
+    kervan_js_fatal(e.what());
+    return 1;
+  }
+
+  if (!glfwInit()) {
+    kervan_js_fatal("GLFW could not start");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  g->window = glfwCreateWindow(1280, 800, "Kervan", nullptr, nullptr);
+  if (!g->window) {
+    kervan_js_fatal("WebGL2 could not start");
+    return 1;
+  }
+  glfwMakeContextCurrent(g->window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // layout is not worth an IndexedDB write
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.ConfigMacOSXBehaviors = g->platform.is_mac();
+  io.SetClipboardTextFn = set_clipboard;
+  io.GetClipboardTextFn = get_clipboard;
+  ImGui_ImplGlfw_InitForOpenGL(g->window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+
+  g->app = std::make_unique<kervan::ui::App>(*g->core, g->platform);
+  update_canvas_size();
+  kervan_js_ready(g->core->device_id().c_str());
+  emscripten_set_main_loop(frame, 0, false);
+  return 0;
+}

@@ -1,0 +1,97 @@
+#include "ui/app.hpp"
+
+#include <imgui.h>
+
+#include "ui/i18n.hpp"
+
+namespace kervan::ui {
+
+App::App(Core& core, platform::Platform& platform) : ctx_{core, platform}, leads_(ctx_), form_(ctx_) {
+  // The saved choice wins; the first start follows the browser's language.
+  Json saved = core.call("settings.get", {{"key", "language"}});
+  if (!is_error(saved) && saved["value"].is_string()) {
+    set_language(language_from_code(saved["value"].get<std::string>()));
+  } else {
+    set_language(language_from_code(platform.browser_language()));
+  }
+}
+
+void App::switch_language(Language language) {
+  set_language(language);
+  ctx_.call("settings.set", {{"key", "language"}, {"value", language_code(language)}});
+}
+
+void App::handle_shortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  bool ctrl = io.KeyCtrl || io.KeySuper;
+  if (ctrl && !io.KeyAlt && ImGui::IsKeyPressed(ImGuiKey_F, false)) leads_.focus_search();
+  if (ctrl && !io.KeyAlt && ImGui::IsKeyPressed(ImGuiKey_S, false)) form_.request_save();
+}
+
+void App::draw_menu_bar() {
+  if (!ImGui::BeginMenuBar()) return;
+  ImGui::TextUnformatted(T("app.title"));
+  ImGui::Separator();
+  if (ImGui::BeginMenu(T("menu.language"))) {
+    if (ImGui::MenuItem("Türkçe", nullptr, current_language() == Language::tr)) switch_language(Language::tr);
+    if (ImGui::MenuItem("English", nullptr, current_language() == Language::en)) switch_language(Language::en);
+    ImGui::EndMenu();
+  }
+
+  // Save state on the right: honest about what is durable.
+  std::string state;
+  ImVec4 colour(0.6f, 0.8f, 0.6f, 1);
+  if (ctx_.platform.storage_mode() == platform::StorageMode::memory) {
+    state = T("status.memory_only");
+    colour = ImVec4(1, 0.7f, 0.3f, 1);
+  } else if (!ctx_.platform.persist_error().empty()) {
+    state = std::string(T("status.save_failed")) + ": " + ctx_.platform.persist_error();
+    colour = ImVec4(1, 0.45f, 0.45f, 1);
+  } else if (!ctx_.platform.is_durable(ctx_.last_persist_ticket)) {
+    state = T("status.saving");
+    colour = ImVec4(0.9f, 0.85f, 0.5f, 1);
+  } else {
+    state = T("status.saved");
+  }
+  float width = ImGui::CalcTextSize(state.c_str()).x;
+  ImGui::SameLine(ImGui::GetWindowWidth() - width - ImGui::GetStyle().WindowPadding.x * 2);
+  ImGui::TextColored(colour, "%s", state.c_str());
+  ImGui::EndMenuBar();
+}
+
+void App::draw() {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
+                           ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("Kervan", nullptr, flags);
+  draw_menu_bar();
+  handle_shortcuts();
+
+  const float scale = ImGui::GetFontSize() / 15.0f;
+  float form_width = std::max(320.0f * scale, ImGui::GetContentRegionAvail().x * 0.34f);
+  float table_width = ImGui::GetContentRegionAvail().x - form_width - ImGui::GetStyle().ItemSpacing.x;
+
+  ImGui::BeginChild("leads_panel", ImVec2(table_width, 0));
+  ImGui::TextUnformatted(T("leads.title"));
+  leads_.draw();
+  ImGui::EndChild();
+
+  ImGui::SameLine();
+  ImGui::BeginChild("form_panel", ImVec2(0, 0), true);
+  form_.show(leads_.selected_id());
+  form_.draw();
+  bool changed = false;
+  std::string selection = form_.take_selection_change(changed);
+  if (changed) {
+    leads_.select(selection);
+    form_.show(selection);
+  }
+  ImGui::EndChild();
+
+  ImGui::End();
+}
+
+}  // namespace kervan::ui

@@ -1,0 +1,136 @@
+#include "ui/i18n.hpp"
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+
+#include "core/clock.hpp"
+
+namespace kervan::ui {
+namespace {
+
+struct Entry {
+  const char* key;
+  const char* tr;
+  const char* en;
+};
+
+// Keep keys grouped by view; the English text is the reference wording.
+constexpr Entry kCatalog[] = {
+    {"app.title", "Kervan", "Kervan"},
+    {"menu.language", "Dil", "Language"},
+    {"status.saving", "Kaydediliyor…", "Saving…"},
+    {"status.saved", "Tüm değişiklikler kaydedildi", "All changes saved"},
+    {"status.save_failed", "Kaydedilemedi", "Could not save"},
+    {"status.memory_only", "Tarayıcı depolaması yok: veriler yalnızca bellekte", "No browser storage: data lives in memory only"},
+
+    {"leads.title", "Potansiyel müşteriler", "Leads"},
+    {"leads.search", "Ara", "Search"},
+    {"leads.search_hint", "Ad, firma, e-posta, telefon… (Ctrl+F)", "Name, company, e-mail, phone… (Ctrl+F)"},
+    {"leads.status_filter", "Durum", "Status"},
+    {"leads.all_statuses", "Tümü", "All"},
+    {"leads.count", "%s / %s kayıt", "%s of %s leads"},
+    {"leads.empty", "Henüz kayıt yok. Sağdaki formla ilk potansiyel müşteriyi ekleyin.",
+     "No leads yet. Add the first one with the form on the right."},
+    {"leads.no_match", "Aramaya uyan kayıt yok.", "No lead matches the search."},
+
+    {"field.name", "Ad Soyad", "Full name"},
+    {"field.company", "Firma", "Company"},
+    {"field.title", "Unvan", "Title"},
+    {"field.email", "E-posta", "E-mail"},
+    {"field.phone", "Telefon", "Phone"},
+    {"field.city", "Şehir", "City"},
+    {"field.country", "Ülke", "Country"},
+    {"field.source", "Kaynak", "Source"},
+    {"field.event", "Etkinlik", "Event"},
+    {"field.notes", "Notlar", "Notes"},
+    {"field.owner", "Sorumlu", "Owner"},
+    {"field.status", "Durum", "Status"},
+    {"field.created_at", "Oluşturma", "Created"},
+
+    {"status.new", "Yeni", "New"},
+    {"status.working", "Çalışılıyor", "Working"},
+    {"status.qualified", "Nitelikli", "Qualified"},
+    {"status.unqualified", "Niteliksiz", "Unqualified"},
+    {"status.converted", "Dönüştürüldü", "Converted"},
+
+    {"form.new", "Yeni potansiyel müşteri", "New lead"},
+    {"form.edit", "Kaydı düzenle", "Edit lead"},
+    {"form.save", "Kaydet", "Save"},
+    {"form.clear", "Temizle", "Clear"},
+    {"form.new_button", "Yeni kayıt", "New lead"},
+    {"form.delete", "Sil", "Delete"},
+    {"form.confirm_delete", "Bu kayıt silinsin mi?", "Delete this lead?"},
+    {"form.cancel", "Vazgeç", "Cancel"},
+    {"form.hint", "Tab: sonraki alan · Enter: kaydet · Esc: temizle", "Tab: next field · Enter: save · Esc: clear"},
+    {"form.saved", "Kaydedildi: %s", "Saved: %s"},
+    {"form.deleted", "Silindi", "Deleted"},
+    {"form.error", "Hata", "Error"},
+    {"form.need_name", "Ad Soyad veya Firma gerekli", "A name or a company is required"},
+};
+
+Language g_language = Language::en;
+
+const std::unordered_map<std::string_view, const Entry*>& index() {
+  static const auto map = [] {
+    std::unordered_map<std::string_view, const Entry*> m;
+    for (const auto& e : kCatalog) m.emplace(e.key, &e);
+    return m;
+  }();
+  return map;
+}
+
+std::string group_digits(int64_t value, char separator) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  int count = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (count && count % 3 == 0) out.insert(out.begin(), separator);
+    out.insert(out.begin(), *it);
+    ++count;
+  }
+  return value < 0 ? "-" + out : out;
+}
+
+}  // namespace
+
+Language language_from_code(std::string_view code) {
+  return code.size() >= 2 && (code[0] == 't' || code[0] == 'T') && (code[1] == 'r' || code[1] == 'R') ? Language::tr
+                                                                                                      : Language::en;
+}
+
+const char* language_code(Language language) { return language == Language::tr ? "tr" : "en"; }
+
+void set_language(Language language) { g_language = language; }
+Language current_language() { return g_language; }
+
+const char* T(std::string_view key) {
+  auto it = index().find(key);
+  if (it == index().end()) {
+    // Kept alive here: the caller may have passed a temporary.
+    static std::unordered_map<std::string, std::string> missing;
+    auto [pos, inserted] = missing.try_emplace(std::string(key), std::string(key));
+    return pos->second.c_str();
+  }
+  return g_language == Language::tr ? it->second->tr : it->second->en;
+}
+
+std::string format_date_time(std::string_view iso, int utc_offset_minutes) {
+  auto ms = parse_iso8601(iso);
+  if (!ms) return {};
+  std::string local = format_iso8601(*ms + static_cast<int64_t>(utc_offset_minutes) * 60000);
+  // local is "YYYY-MM-DDTHH:MM:SS.mmmZ"
+  std::string year = local.substr(0, 4), month = local.substr(5, 2), day = local.substr(8, 2);
+  std::string time = local.substr(11, 5);
+  if (g_language == Language::tr) return day + "." + month + "." + year + " " + time;
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int m = std::stoi(month);
+  std::string d = day[0] == '0' ? day.substr(1) : day;
+  return std::string(kMonths[static_cast<std::size_t>(m - 1)]) + " " + d + ", " + year + " " + time;
+}
+
+std::string format_count(int64_t value) { return group_digits(value, g_language == Language::tr ? '.' : ','); }
+
+}  // namespace kervan::ui

@@ -1,0 +1,17 @@
+// The widgets drawn in the last frame, with their labels and rectangles, collected through
+// ImGui's test-engine item hooks. Browser tests find widgets by label through
+// window.kervan.ui.items() instead of guessing pixels.
+#pragma once
+#include <string>
+
+namespace kervan::ui {
+
+// Call right after ImGui::NewFrame(): starts collecting this frame's items.
+void item_registry_begin_frame();
+// Call after ImGui::Render(): the collected items become "the last frame".
+void item_registry_end_frame();
+// The last frame's items as a JSON array: [{"label", "id", "window", "x", "y", "w", "h",
+// "focused", "active"}...], rectangles divided by `pixel_ratio` into CSS pixels.
+std::string item_registry_json(float pixel_ratio);
+
+}  // namespace kervan::ui

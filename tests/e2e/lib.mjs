@@ -1,0 +1,134 @@
+// Shared helpers for Kervan's browser tests: a static server on 127.0.0.1, Debian's Chromium
+// through playwright-core, and a person's keyboard and mouse driven by widget labels
+// (window.kervan.ui.items()), never by guessed pixels.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const distDir = path.join(repoRoot, 'dist');
+
+const chromiumArgs = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--disable-dev-shm-usage',
+];
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+// Serves dist/ under `subPath` (e.g. "/apps/kervan/") on a free loopback port.
+export async function startServer(subPath = '/') {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kervan-site-'));
+  const parts = subPath.split('/').filter(Boolean);
+  let target = root;
+  for (const p of parts.slice(0, -1)) { target = path.join(target, p); fs.mkdirSync(target); }
+  if (parts.length) fs.symlinkSync(distDir, path.join(target, parts[parts.length - 1]));
+  else { fs.rmdirSync(root); fs.symlinkSync(distDir, root); }
+  const port = await freePort();
+  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  proc.stderr.on('data', () => {});
+  const url = `http://127.0.0.1:${port}${subPath.endsWith('/') ? subPath : subPath + '/'}`;
+  for (let i = 0; i < 100; i++) {
+    try { const r = await fetch(url); if (r.ok) break; } catch { /* not up yet */ }
+    await sleep(100);
+  }
+  return {
+    url,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+export function newProfileDir() { return fs.mkdtempSync(path.join(os.tmpdir(), 'kervan-profile-')); }
+
+// A persistent Chromium profile, so IndexedDB survives closing and reopening the browser.
+export async function launch(profileDir, { locale = 'en-US' } = {}) {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.KERVAN_CHROMIUM || '/usr/bin/chromium',
+    args: chromiumArgs,
+    viewport: { width: 1280, height: 800 },
+    locale,
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return { context, page, problems };
+}
+
+export async function openApp(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.kervan && window.kervan.ui, null, { timeout: 30000 });
+  await page.evaluate(() => window.kervan.ready);
+  await waitForItem(page, (i) => i.label === 'Save' || i.label === 'Kaydet');
+}
+
+export async function items(page) {
+  return page.evaluate(() => window.kervan.ui.items());
+}
+
+// Waits until a widget matching `predicate` is on screen; returns it.
+export async function waitForItem(page, predicate, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = [];
+  while (Date.now() < deadline) {
+    last = await items(page);
+    const found = last.find(predicate);
+    if (found) return found;
+    await page.mouse.move(2, 2);  // any input makes the app draw a frame
+    await sleep(50);
+  }
+  throw new Error(`no widget matched ${predicate}; visible: ${last.map((i) => i.label).join(' | ')}`);
+}
+
+export async function clickLabel(page, label, options = {}) {
+  const item = await waitForItem(page, (i) => i.label === label && (!options.window || i.window.includes(options.window)));
+  await page.mouse.click(item.x + Math.min(item.w / 2, 40), item.y + item.h / 2);
+  await sleep(60);
+  return item;
+}
+
+// Types text the way a keyboard does: one key event per character, with the character's
+// text, so non-ASCII letters (ğ, ş, İ...) reach the app through keypress like real typing.
+export async function typeText(page, text) {
+  const cdp = await page.context().newCDPSession(page);
+  for (const ch of text) {
+    if (ch === '\n') { await page.keyboard.press('Enter', { delay: 30 }); continue; }
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', text: ch, unmodifiedText: ch, key: ch });
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: ch });
+  }
+  await cdp.detach();
+  await sleep(40);
+}
+
+export async function press(page, key) {
+  await page.keyboard.press(key, { delay: 40 });
+  await sleep(60);
+}
+
+export async function focusedItem(page) {
+  const list = await items(page);
+  return list.find((i) => i.active) || null;
+}
+
+export function assert(condition, message) {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}
