@@ -102,8 +102,6 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   ++g->frames_drawn;
-  // Widgets that are still settling (a popup opening, a scroll in progress) need a frame more.
-  if (io.WantTextInput || ImGui::IsAnyItemActive()) g->platform.request_redraw(1);
 }
 
 void set_clipboard(void*, const char* text) { g->platform.set_clipboard_text(text ? text : ""); }
@@ -177,6 +175,8 @@ int main() {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout is not worth an IndexedDB write
+  // A blinking caret would need a frame every half second forever; a steady one needs none.
+  io.ConfigInputTextCursorBlink = false;
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.ConfigMacOSXBehaviors = g->platform.is_mac();
   io.SetClipboardTextFn = set_clipboard;

@@ -41,6 +41,11 @@ void item_registry_begin_frame() {
   g_building_index.clear();
 }
 
+void item_registry_label_last_item(const char* label) {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  ImGuiTestEngineHook_ItemInfo(&g, g.LastItemData.ID, label, g.LastItemData.StatusFlags);
+}
+
 void item_registry_end_frame() {
   g_last_frame.clear();
   for (auto& item : g_building) {

@@ -25,7 +25,7 @@ void LeadForm::load(const std::string& id) {
   error_field_.clear();
   if (id.empty()) {
     for (auto& v : values_) v.clear();
-    focus_first_ = true;
+    focus_first_.request();
     return;
   }
   Json lead = ctx_.core.call("lead.get", {{"id", id}});
@@ -34,7 +34,7 @@ void LeadForm::load(const std::string& id) {
     return;
   }
   for (std::size_t i = 0; i < kFields.size(); ++i) values_[i] = lead.value(kFields[i], std::string());
-  focus_first_ = true;
+  focus_first_.request();
 }
 
 void LeadForm::clear() {
@@ -113,13 +113,10 @@ void LeadForm::draw() {
     if (highlight) ImGui::PopStyleColor();
     ImGui::SameLine(label_width);
     ImGui::SetNextItemWidth(-1);
-    if (i == 0 && focus_first_) {
-      ImGui::SetKeyboardFocusHere();
-      focus_first_ = false;
-    }
+    std::string widget = "##" + label;
+    if (i == 0) focus_first_.before_field(widget.c_str());
     // The caption is drawn beside the field, so the widget's label is hidden ("##caption");
     // the test hooks report the caption.
-    std::string widget = "##" + label;
     if (field == "notes") {
       ImGui::InputTextMultiline(widget.c_str(), &values_[i], ImVec2(-1, 80 * scale),
                                 ImGuiInputTextFlags_CtrlEnterForNewLine);
@@ -128,6 +125,7 @@ void LeadForm::draw() {
     } else {
       if (ImGui::InputText(widget.c_str(), &values_[i], ImGuiInputTextFlags_EnterReturnsTrue)) enter_pressed = true;
     }
+    if (i == 0 && focus_first_.after_field()) ctx_.platform.request_redraw(2);
   }
 
   ImGui::Spacing();

@@ -5,6 +5,7 @@
 #include <array>
 #include <string>
 
+#include "ui/focus_request.hpp"
 #include "ui/ui_context.hpp"
 
 namespace kervan::ui {
@@ -29,7 +30,7 @@ class LeadForm {
   std::string id_;  // "" while capturing a new lead
   std::string loaded_for_ = "\x01";  // the id whose values are in the fields
   std::array<std::string, kFields.size()> values_{};
-  bool focus_first_ = true;
+  FocusRequest focus_first_;
   bool save_requested_ = false;
   bool confirm_delete_ = false;
   std::string message_;       // result of the last save, shown under the buttons

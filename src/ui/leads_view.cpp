@@ -6,6 +6,7 @@
 #include <array>
 
 #include "ui/i18n.hpp"
+#include "ui/item_registry.hpp"
 
 namespace kervan::ui {
 namespace {
@@ -56,12 +57,11 @@ void LeadsView::reload_if_needed() {
 void LeadsView::draw() {
   const float scale = ImGui::GetFontSize() / 15.0f;
 
-  if (focus_search_) {
-    ImGui::SetKeyboardFocusHere();
-    focus_search_ = false;
-  }
   ImGui::SetNextItemWidth(-(150.0f * scale + ImGui::GetStyle().ItemSpacing.x));
-  ImGui::InputTextWithHint((std::string("##") + T("leads.search")).c_str(), T("leads.search_hint"), &query_);
+  std::string search_label = std::string("##") + T("leads.search");
+  focus_search_.before_field(search_label.c_str());
+  ImGui::InputTextWithHint(search_label.c_str(), T("leads.search_hint"), &query_);
+  if (focus_search_.after_field()) ctx_.platform.request_redraw(2);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(150.0f * scale);
   std::string status_label = status_.empty() ? T("leads.all_statuses") : T("status." + status_);
@@ -98,7 +98,16 @@ void LeadsView::draw() {
       std::string label = std::string(T(c.label_key)) + "###" + c.field;
       ImGui::TableSetupColumn(label.c_str(), cf, c.weight, static_cast<ImGuiID>(i));
     }
-    ImGui::TableHeadersRow();
+    // Headers one by one (what TableHeadersRow does) so each can be labelled for the tests.
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int col = 0; col < static_cast<int>(kColumns.size()); ++col) {
+      if (!ImGui::TableSetColumnIndex(col)) continue;
+      const char* name = ImGui::TableGetColumnName(col);
+      ImGui::PushID(col);
+      ImGui::TableHeader(name);
+      item_registry_label_last_item(name);
+      ImGui::PopID();
+    }
 
     if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
       if (specs->SpecsCount > 0) {

@@ -4,6 +4,7 @@
 #pragma once
 #include <string>
 
+#include "ui/focus_request.hpp"
 #include "ui/ui_context.hpp"
 
 namespace kervan::ui {
@@ -13,7 +14,7 @@ class LeadsView {
   explicit LeadsView(UiContext& ctx) : ctx_(ctx) {}
 
   void draw();
-  void focus_search() { focus_search_ = true; }
+  void focus_search() { focus_search_.request(); }
 
   // The lead the user picked in the table ("" for none); the form edits it.
   const std::string& selected_id() const { return selected_id_; }
@@ -27,7 +28,7 @@ class LeadsView {
   std::string status_;  // "" for all
   std::string sort_ = "-created_at";
   std::string selected_id_;
-  bool focus_search_ = false;
+  FocusRequest focus_search_;
 
   // What the cached rows were loaded for.
   uint64_t loaded_version_ = UINT64_MAX;

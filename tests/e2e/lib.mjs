@@ -99,9 +99,31 @@ export async function waitForItem(page, predicate, timeoutMs = 10000) {
   throw new Error(`no widget matched ${predicate}; visible: ${last.map((i) => i.label).join(' | ')}`);
 }
 
+// Polls `fn` (async) until it returns a truthy value; moves the mouse between polls so the
+// app draws fresh frames.
+export async function waitFor(page, fn, what, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await page.mouse.move(3, 3 + Math.random());
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 export async function clickLabel(page, label, options = {}) {
   const item = await waitForItem(page, (i) => i.label === label && (!options.window || i.window.includes(options.window)));
-  await page.mouse.click(item.x + Math.min(item.w / 2, 40), item.y + item.h / 2);
+  // Like a hand: move there, let the app see the hover, then press and release.
+  const x = item.x + Math.min(item.w / 2, 40);
+  const y = item.y + item.h / 2;
+  await page.mouse.move(x - 5, y, { steps: 2 });
+  await page.mouse.move(x, y);
+  await sleep(50);
+  await page.mouse.down();
+  await sleep(30);
+  await page.mouse.up();
   await sleep(60);
   return item;
 }
