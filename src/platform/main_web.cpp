@@ -179,10 +179,11 @@ int main() {
   io.ConfigInputTextCursorBlink = false;
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.ConfigMacOSXBehaviors = g->platform.is_mac();
-  io.SetClipboardTextFn = set_clipboard;
-  io.GetClipboardTextFn = get_clipboard;
   ImGui_ImplGlfw_InitForOpenGL(g->window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
+  // After the GLFW backend, which installs GLFW's clipboard stubs of its own.
+  io.SetClipboardTextFn = set_clipboard;
+  io.GetClipboardTextFn = get_clipboard;
 
   g->app = std::make_unique<kervan::ui::App>(*g->core, g->platform);
   update_canvas_size();

@@ -173,7 +173,17 @@
     }
   });
 
+  // emscripten's stringToUTF8 pairs a lone surrogate with whatever follows it, silently
+  // turning bad text into a different character: refuse such text before it gets there.
+  var loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
+  function isWellFormed(text) {
+    return typeof text.isWellFormed === 'function' ? text.isWellFormed() : !loneSurrogate.test(text);
+  }
+
   function callText(name, argsText) {
+    if (!isWellFormed(name) || !isWellFormed(argsText)) {
+      return JSON.stringify({ error: { code: 'invalid_utf8', message: 'The text is not valid Unicode (a lone surrogate)', field: isWellFormed(name) ? 'args' : 'command' } });
+    }
     var nameSize = lengthBytesUTF8(name) + 1;
     var argsSize = lengthBytesUTF8(argsText) + 1;
     var namePtr = _malloc(nameSize);
@@ -202,8 +212,9 @@
           }
           if (text === undefined) text = 'null';
         }
-        var reply = JSON.parse(callText(String(name), text));
-        var ticket = Module._kervan_last_ticket();
+        var replyText = callText(String(name), text);
+        var reply = JSON.parse(replyText);
+        var ticket = reply.error ? 0 : Module._kervan_last_ticket();
         if (!ticket) return reply;
         return bridge.waitDurable(ticket).then(function (ok) {
           if (ok) return reply;

@@ -47,9 +47,12 @@ export async function startServer(subPath = '/') {
   }
   return {
     url,
-    async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+    async stop() {  // idempotent: a test may stop the server itself (offline checks)
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
@@ -60,11 +63,12 @@ export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 export function newProfileDir() { return fs.mkdtempSync(path.join(os.tmpdir(), 'kervan-profile-')); }
 
 // A persistent Chromium profile, so IndexedDB survives closing and reopening the browser.
-export async function launch(profileDir, { locale = 'en-US' } = {}) {
+export async function launch(profileDir, { locale = 'en-US', deviceScaleFactor = 1 } = {}) {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.KERVAN_CHROMIUM || '/usr/bin/chromium',
     args: chromiumArgs,
     viewport: { width: 1280, height: 800 },
+    deviceScaleFactor,
     locale,
   });
   const page = context.pages()[0] || await context.newPage();

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every Kervan test on a fresh Debian bookworm machine, installing what is missing:
+# native core suites (doctest, CLI) under AddressSanitizer and UBSan, then the WebAssembly
+# build and the browser end-to-end tests in headless Chromium.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+./scripts/install-deps.sh
+./scripts/fetch-sources.sh
+
+echo "== native tests"
+native="$root/build/native-test"
+if [ ! -f "$native/CMakeCache.txt" ]; then
+  cmake -S . -B "$native" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKERVAN_SANITIZE=ON >/dev/null
+fi
+cmake --build "$native" -j"$(nproc)"
+(cd "$native" && ctest --output-on-failure)
+
+echo "== wasm build"
+KERVAN_SKIP_INSTALL=1 ./build-wasm.sh
+
+echo "== browser tests"
+node tests/e2e/run.mjs
