@@ -5,6 +5,10 @@
 namespace kervan {
 
 void ArgsReader::allow_only(std::initializer_list<std::string_view> allowed) const {
+  allow_only(std::vector<std::string_view>(allowed));
+}
+
+void ArgsReader::allow_only(const std::vector<std::string_view>& allowed) const {
   for (const auto& [key, value] : args_.items()) {
     bool known = false;
     for (auto name : allowed) known = known || key == name;
@@ -51,6 +55,15 @@ std::string ArgsReader::required_text(std::string_view key, TextRule rule) const
     throw CommandError("required", "The field " + std::string(key) + " is required", std::string(key));
   }
   return *value;
+}
+
+std::optional<bool> ArgsReader::boolean(std::string_view key) const {
+  auto it = args_.find(key);
+  if (it == args_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) {
+    throw CommandError("wrong_type", "The field " + std::string(key) + " must be true or false", std::string(key));
+  }
+  return it->get<bool>();
 }
 
 std::optional<int64_t> ArgsReader::integer(std::string_view key, int64_t min, int64_t max) const {

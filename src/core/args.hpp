@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/command.hpp"
 
@@ -22,7 +23,15 @@ class ArgsReader {
 
   // Refuses any key not in `allowed` (catches typos like "nmae").
   void allow_only(std::initializer_list<std::string_view> allowed) const;
+  void allow_only(const std::vector<std::string_view>& allowed) const;
   bool has(std::string_view key) const { return args_.contains(key); }
+  // The value as given (null when absent).
+  const Json& raw(std::string_view key) const {
+    static const Json null_value;
+    auto it = args_.find(key);
+    return it == args_.end() ? null_value : *it;
+  }
+  std::optional<bool> boolean(std::string_view key) const;
 
   // A text field: absent -> nullopt; present -> trimmed, checked string. Null counts as "".
   std::optional<std::string> text(std::string_view key, TextRule rule = {}) const;

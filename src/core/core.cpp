@@ -4,6 +4,7 @@
 
 #include "core/change_log.hpp"
 #include "core/database.hpp"
+#include "core/record_types.hpp"
 #include "core/schema.hpp"
 #include "core/text.hpp"
 
@@ -55,6 +56,10 @@ Core::Core(const std::string& path, CoreOptions options) {
   changes_ = std::make_unique<ChangeLog>(*db_);
   register_app_commands(registry_);
   register_lead_commands(registry_);
+  register_contact_commands(registry_);
+  register_company_commands(registry_);
+  register_list_commands(registry_);
+  register_duplicate_commands(registry_);
 }
 
 Core::~Core() = default;

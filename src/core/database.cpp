@@ -18,6 +18,18 @@ int turkish_collation(void*, int len_a, const void* a, int len_b, const void* b)
                                std::string_view(static_cast<const char*>(b), static_cast<std::size_t>(len_b)));
 }
 
+// kervan_fold(text): the Turkish-aware search folding, for SQL that compares people's text.
+void fold_function(sqlite3_context* context, int, sqlite3_value** argv) {
+  const unsigned char* raw = sqlite3_value_text(argv[0]);
+  if (!raw) {
+    sqlite3_result_null(context);
+    return;
+  }
+  std::string folded = text::fold(std::string_view(reinterpret_cast<const char*>(raw),
+                                                   static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
+  sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
 }  // namespace
 
 Database::Database(const std::string& path) {
@@ -30,6 +42,8 @@ Database::Database(const std::string& path) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_create_collation(db_, "TURKISH", SQLITE_UTF8, nullptr, &turkish_collation);
+  sqlite3_create_function(db_, "kervan_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &fold_function,
+                          nullptr, nullptr);
   exec("PRAGMA foreign_keys = ON");
 }
 

@@ -2,11 +2,10 @@
 
 #include <imgui.h>
 
-#include "ui/i18n.hpp"
-
 namespace kervan::ui {
 
-App::App(Core& core, platform::Platform& platform) : ctx_{core, platform}, leads_(ctx_), form_(ctx_) {
+App::App(Core& core, platform::Platform& platform)
+    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_) {
   // The saved choice wins; the first start follows the browser's language.
   Json saved = core.call("settings.get", {{"key", "language"}});
   if (!is_error(saved) && saved["value"].is_string()) {
@@ -14,6 +13,24 @@ App::App(Core& core, platform::Platform& platform) : ctx_{core, platform}, leads
   } else {
     set_language(language_from_code(platform.browser_language()));
   }
+  auto open = [this](const std::string& entity, const std::string& id) { open_record(entity, id); };
+  form_.on_open = open;
+  contacts_.on_open = open;
+  companies_.on_open = open;
+}
+
+void App::open_record(const std::string& entity, const std::string& id) {
+  if (entity == "lead") {
+    leads_.select(id);
+    switch_to_ = static_cast<int>(Tab::leads);
+  } else if (entity == "contact") {
+    contacts_.open(id);
+    switch_to_ = static_cast<int>(Tab::contacts);
+  } else if (entity == "company") {
+    companies_.open(id);
+    switch_to_ = static_cast<int>(Tab::companies);
+  }
+  ctx_.platform.request_redraw();
 }
 
 void App::switch_language(Language language) {
@@ -24,8 +41,11 @@ void App::switch_language(Language language) {
 void App::handle_shortcuts() {
   ImGuiIO& io = ImGui::GetIO();
   bool ctrl = io.KeyCtrl || io.KeySuper;
-  if (ctrl && !io.KeyAlt && ImGui::IsKeyPressed(ImGuiKey_F, false)) leads_.focus_search();
-  if (ctrl && !io.KeyAlt && ImGui::IsKeyPressed(ImGuiKey_S, false)) form_.request_save();
+  if (ctrl && !io.KeyAlt && ImGui::IsKeyPressed(ImGuiKey_F, false) && tab_ == Tab::leads) leads_.focus_search();
+  if (ctrl && !io.KeyAlt && ImGui::IsKeyPressed(ImGuiKey_S, false)) {
+    if (tab_ == Tab::leads) form_.request_save();
+    if (tab_ == Tab::booth) booth_.request_save();
+  }
 }
 
 void App::draw_menu_bar() {
@@ -59,26 +79,13 @@ void App::draw_menu_bar() {
   ImGui::EndMenuBar();
 }
 
-void App::draw() {
-  const ImGuiViewport* viewport = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(viewport->WorkPos);
-  ImGui::SetNextWindowSize(viewport->WorkSize);
-  ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
-                           ImGuiWindowFlags_NoBringToFrontOnFocus;
-  ImGui::Begin("Kervan", nullptr, flags);
-  draw_menu_bar();
-  handle_shortcuts();
-
+void App::draw_leads() {
   const float scale = ImGui::GetFontSize() / 15.0f;
-  float form_width = std::max(320.0f * scale, ImGui::GetContentRegionAvail().x * 0.34f);
+  float form_width = std::max(340.0f * scale, ImGui::GetContentRegionAvail().x * 0.36f);
   float table_width = ImGui::GetContentRegionAvail().x - form_width - ImGui::GetStyle().ItemSpacing.x;
-
   ImGui::BeginChild("leads_panel", ImVec2(table_width, 0));
-  ImGui::TextUnformatted(T("leads.title"));
   leads_.draw();
   ImGui::EndChild();
-
   ImGui::SameLine();
   ImGui::BeginChild("form_panel", ImVec2(0, 0), true);
   form_.show(leads_.selected_id());
@@ -90,7 +97,53 @@ void App::draw() {
     form_.show(selection);
   }
   ImGui::EndChild();
+}
 
+void App::draw() {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
+                           ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("Kervan", nullptr, flags);
+  draw_menu_bar();
+  handle_shortcuts();
+
+  if (ImGui::BeginTabBar("tabs")) {
+    struct TabDef {
+      Tab tab;
+      const char* key;
+      const char* id;
+    };
+    const TabDef tabs[] = {{Tab::leads, "tab.leads", "leads"},
+                           {Tab::booth, "tab.booth", "booth"},
+                           {Tab::contacts, "tab.contacts", "contacts"},
+                           {Tab::companies, "tab.companies", "companies"}};
+    for (const auto& t : tabs) {
+      ImGuiTabItemFlags tab_flags = switch_to_ == static_cast<int>(t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
+      std::string label = std::string(T(t.key)) + "###" + t.id;
+      if (!ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) continue;
+      if (tab_ != t.tab) {
+        tab_ = t.tab;
+        if (tab_ == Tab::booth) booth_.focus_first_field();
+      }
+      switch (t.tab) {
+        case Tab::leads: draw_leads(); break;
+        case Tab::booth:
+          ImGui::BeginChild("booth_panel", ImVec2(std::min(ImGui::GetContentRegionAvail().x, 760.0f * ImGui::GetFontSize() / 15.0f), 0), true);
+          booth_.show("");
+          booth_.draw();
+          ImGui::EndChild();
+          break;
+        case Tab::contacts: contacts_.draw(); break;
+        case Tab::companies: companies_.draw(); break;
+      }
+      ImGui::EndTabItem();
+    }
+    switch_to_ = -1;
+    ImGui::EndTabBar();
+  }
   ImGui::End();
 }
 

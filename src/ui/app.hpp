@@ -1,8 +1,10 @@
-// The application's top level: menu bar (language, save state) and the leads screen
-// (table on the left, form on the right). One instance per page.
+// The application's top level: menu bar (language, save state) and the tabs: leads (table
+// and form), booth (fast capture), contacts, companies. One instance per page.
 #pragma once
-#include <memory>
+#include <string>
 
+#include "ui/companies_view.hpp"
+#include "ui/contacts_view.hpp"
 #include "ui/i18n.hpp"
 #include "ui/lead_form.hpp"
 #include "ui/leads_view.hpp"
@@ -18,13 +20,22 @@ class App {
   void draw();
 
  private:
+  enum class Tab { leads, booth, contacts, companies };
+
   UiContext ctx_;
   LeadsView leads_;
   LeadForm form_;
+  LeadForm booth_;
+  ContactsView contacts_;
+  CompaniesView companies_;
+  Tab tab_ = Tab::leads;
+  int switch_to_ = -1;  // a tab to select on the next frame (following a link)
 
   void draw_menu_bar();
+  void draw_leads();
   void handle_shortcuts();
   void switch_language(Language language);
+  void open_record(const std::string& entity, const std::string& id);
 };
 
 }  // namespace kervan::ui

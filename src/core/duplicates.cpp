@@ -1,0 +1,261 @@
+// Duplicate detection over stored records: the key index (dedupe_keys) kept current on every
+// write, candidate search among leads, contacts and companies, and the commands
+// lead.duplicates, contact.duplicates and company.duplicates. The matching rules themselves
+// (normalising names, companies, phones, e-mails; scoring) are in dedupe.cpp.
+#include <algorithm>
+#include <set>
+
+#include "core/args.hpp"
+#include "core/command.hpp"
+#include "core/database.hpp"
+#include "core/dedupe.hpp"
+#include "core/record_types.hpp"
+#include "core/text.hpp"
+
+namespace kervan {
+namespace {
+
+const std::string& str(const Json& record, const char* key) {
+  static const std::string empty;
+  auto it = record.find(key);
+  return it != record.end() && it->is_string() ? it->get_ref<const std::string&>() : empty;
+}
+
+std::vector<std::string> strings(const Json& record, const char* key) {
+  std::vector<std::string> out;
+  auto it = record.find(key);
+  if (it != record.end() && it->is_array()) {
+    for (const auto& v : *it) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::string company_name_of(Database& db, const std::string& company_id) {
+  if (company_id.empty()) return {};
+  auto company = find_record(db, company_type(), company_id);
+  return company ? str(*company, "name") : std::string();
+}
+
+// The people a record describes for matching: one per e-mail/phone a contact has.
+std::vector<dedupe::Person> people_of(Database& db, std::string_view entity, const Json& r) {
+  std::vector<dedupe::Person> out;
+  if (entity == "lead") {
+    out.push_back({str(r, "name"), str(r, "company"), str(r, "email"), str(r, "phone"), str(r, "city"), str(r, "title")});
+  } else if (entity == "contact") {
+    std::string company = r.contains("company_name") ? str(r, "company_name") : company_name_of(db, str(r, "company_id"));
+    std::vector<std::string> emails = strings(r, "emails"), phones = strings(r, "phones");
+    if (emails.empty()) emails.emplace_back();
+    if (phones.empty()) phones.emplace_back();
+    for (std::size_t i = 0; i < std::max(emails.size(), phones.size()) && i < 5; ++i) {
+      out.push_back({str(r, "name"), company, emails[std::min(i, emails.size() - 1)],
+                     phones[std::min(i, phones.size() - 1)], "", str(r, "title")});
+    }
+  }
+  return out;
+}
+
+std::string company_field(std::string_view entity, const Json& r) {
+  if (entity == "company") return str(r, "name");
+  if (entity == "lead") return str(r, "company");
+  return {};
+}
+
+std::vector<std::string> keys_of(Database& db, std::string_view entity, const Json& r) {
+  std::set<std::string> keys;
+  for (const auto& person : people_of(db, entity, r)) {
+    for (auto& k : dedupe::blocking_keys(person)) keys.insert("p:" + k);
+  }
+  std::string company_key = dedupe::company_key(company_field(entity, r));
+  if (!company_key.empty()) keys.insert("co:" + company_key);
+  if (entity == "company") {
+    std::string tax = str(r, "tax_number");
+    if (!tax.empty()) keys.insert("tax:" + tax);
+    std::string phone = dedupe::normalize_phone(str(r, "phone"));
+    if (!phone.empty()) keys.insert("cph:" + phone);
+  }
+  return {keys.begin(), keys.end()};
+}
+
+struct Candidate {
+  std::string entity, id;
+  double score = 0;
+  std::vector<std::string> reasons;
+  Json record;
+};
+
+// How alike a company record is to what the subject says about its company.
+dedupe::Match match_company(std::string_view subject_entity, const Json& subject, const Json& company) {
+  dedupe::Match m;
+  std::string a = dedupe::company_key(company_field(subject_entity, subject));
+  std::string b = dedupe::company_key(str(company, "name"));
+  if (!a.empty() && a == b) {
+    m.score = 0.9;
+    m.reasons.push_back("same_company");
+  }
+  if (subject_entity == "company") {
+    const std::string& tax = str(subject, "tax_number");
+    if (!tax.empty() && tax == str(company, "tax_number")) {
+      m.score = 1.0;
+      m.reasons.push_back("same_tax_number");
+    }
+    std::string pa = dedupe::normalize_phone(str(subject, "phone"));
+    if (!pa.empty() && pa == dedupe::normalize_phone(str(company, "phone"))) {
+      m.score = std::max(m.score, 0.8);
+      m.reasons.push_back("same_phone");
+    }
+  }
+  return m;
+}
+
+std::vector<Candidate> find_candidates(Database& db, std::string_view subject_entity, const Json& subject,
+                                       std::string_view exclude_id, std::size_t limit) {
+  std::vector<std::string> keys = keys_of(db, subject_entity, subject);
+  std::vector<std::pair<std::string, std::string>> found;
+  {
+    std::set<std::pair<std::string, std::string>> seen;
+    Statement st(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 LIMIT 200");
+    for (const auto& key : keys) {
+      st.bind(1, key);
+      while (st.step()) {
+        auto pair = std::make_pair(st.column_text(0), st.column_text(1));
+        if (pair.second != exclude_id && seen.insert(pair).second) found.push_back(pair);
+      }
+      st.reset();
+    }
+  }
+  std::vector<dedupe::Person> subject_people = people_of(db, subject_entity, subject);
+  std::vector<Candidate> out;
+  for (const auto& [entity, id] : found) {
+    const RecordType& type = entity == "lead" ? lead_type() : entity == "contact" ? contact_type() : company_type();
+    auto record = find_record(db, type, id);
+    if (!record) continue;
+    dedupe::Match best;
+    if (entity == "company") {
+      best = match_company(subject_entity, subject, *record);
+    } else if (subject_entity != "company") {
+      for (const auto& a : subject_people) {
+        for (const auto& b : people_of(db, entity, *record)) {
+          dedupe::Match m = dedupe::compare(a, b);
+          if (m.score > best.score) best = m;
+        }
+      }
+    }
+    if (best.score < dedupe::kShowThreshold) continue;
+    if (entity == "contact") (*record)["company_name"] = company_name_of(db, str(*record, "company_id"));
+    out.push_back({entity, id, best.score, best.reasons, *record});
+  }
+  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.id < b.id;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+Json candidates_json(const std::vector<Candidate>& candidates) {
+  Json list = Json::array();
+  for (const auto& c : candidates) {
+    Json summary = {{"entity", c.entity}, {"id", c.id}, {"score", std::round(c.score * 1000) / 1000},
+                    {"reasons", c.reasons}, {"record", c.record}};
+    // One line for people to read: who, where.
+    if (c.entity == "company") summary["label"] = str(c.record, "name");
+    else {
+      std::string company = c.entity == "lead" ? str(c.record, "company") : str(c.record, "company_name");
+      summary["label"] = str(c.record, "name") + (company.empty() ? "" : " · " + company);
+    }
+    list.push_back(summary);
+  }
+  return list;
+}
+
+// {id} of a stored record, or {record: {...fields}} for what is being typed right now.
+Json duplicates_command(CommandContext& ctx, const Json& args, std::string_view entity, const RecordType& type) {
+  ArgsReader reader(args);
+  reader.allow_only({"id", "record", "limit"});
+  int64_t limit = reader.integer("limit", 1, 100).value_or(10);
+  std::string id = reader.text("id", {64}).value_or("");
+  Json subject;
+  if (!id.empty()) {
+    subject = require_record(ctx.db, type, id);
+  } else {
+    const Json& record = reader.raw("record");
+    if (!record.is_object()) {
+      throw CommandError("required", "Give the id of a stored " + std::string(type.label) +
+                                         " or the fields being typed as record: {...}", "id");
+    }
+    subject = blank_record(type);
+    ArgsReader fields(record);
+    std::vector<std::string_view> allowed;
+    for (const auto& f : type.fields) allowed.push_back(f.name);
+    allowed.push_back("company_name");
+    fields.allow_only(allowed);
+    for (const auto& f : type.fields) {
+      if (f.kind == FieldKind::text || f.kind == FieldKind::reference) {
+        subject[std::string(f.name)] = fields.text(f.name, f.rule).value_or("");
+      } else if (f.kind == FieldKind::text_list && record.contains(f.name)) {
+        subject[std::string(f.name)] = fields.raw(f.name).is_array() ? fields.raw(f.name) : Json::array();
+      }
+    }
+    if (record.contains("company_name")) subject["company_name"] = fields.text("company_name").value_or("");
+  }
+  auto found = find_candidates(ctx.db, entity, subject, id, static_cast<std::size_t>(limit));
+  return Json{{"candidates", candidates_json(found)}, {"threshold", dedupe::kShowThreshold}};
+}
+
+}  // namespace
+
+void refresh_dedupe_keys(Database& db, std::string_view entity, std::string_view id, const Json& record) {
+  Statement drop(db, "DELETE FROM dedupe_keys WHERE entity = ?1 AND record_id = ?2");
+  drop.bind(1, entity).bind(2, id).run();
+  if (record.is_null()) return;
+  Statement add(db, "INSERT OR IGNORE INTO dedupe_keys(key, entity, record_id) VALUES(?1, ?2, ?3)");
+  for (const auto& key : keys_of(db, entity, record)) {
+    add.bind(1, key).bind(2, entity).bind(3, id);
+    add.run();
+    add.reset();
+  }
+}
+
+Json with_warnings(Json record) {
+  Json warnings = Json::array();
+  auto check = [&](const char* field, const std::string& value) {
+    if (value.empty()) return;
+    bool email = std::string_view(field).find("email") != std::string_view::npos;
+    bool ok = email ? dedupe::looks_like_email(value) : dedupe::looks_like_phone(value);
+    if (!ok) warnings.push_back({{"field", field}, {"code", email ? "invalid_email" : "invalid_phone"}, {"value", value}});
+  };
+  if (record.contains("email")) check("email", str(record, "email"));
+  if (record.contains("phone")) check("phone", str(record, "phone"));
+  for (const auto& e : strings(record, "emails")) check("emails", e);
+  for (const auto& p : strings(record, "phones")) check("phones", p);
+  record["warnings"] = warnings;
+  return record;
+}
+
+// Candidates for a conversion: the best matching contact and company of a lead.
+Json conversion_candidates(Database& db, const Json& lead) {
+  auto found = find_candidates(db, "lead", lead, str(lead, "id"), 20);
+  std::vector<Candidate> people, companies;
+  for (auto& c : found) {
+    if (c.entity == "contact") people.push_back(c);
+    if (c.entity == "company") companies.push_back(c);
+  }
+  return Json{{"contacts", candidates_json(people)}, {"companies", candidates_json(companies)}};
+}
+
+void register_duplicate_commands(CommandRegistry& registry) {
+  registry.add({"lead.duplicates", "Possible duplicates of a lead (id) or of fields being typed (record)", false,
+                [](CommandContext& ctx, const Json& args) { return duplicates_command(ctx, args, "lead", lead_type()); }});
+  registry.add({"contact.duplicates", "Possible duplicates of a contact (id or record)", false,
+                [](CommandContext& ctx, const Json& args) {
+                  return duplicates_command(ctx, args, "contact", contact_type());
+                }});
+  registry.add({"company.duplicates", "Possible duplicates of a company (id or record)", false,
+                [](CommandContext& ctx, const Json& args) {
+                  return duplicates_command(ctx, args, "company", company_type());
+                }});
+}
+
+}  // namespace kervan

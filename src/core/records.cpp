@@ -1,0 +1,262 @@
+#include "core/records.hpp"
+
+#include "core/change_log.hpp"
+#include "core/clock.hpp"
+#include "core/database.hpp"
+#include "core/text.hpp"
+
+namespace kervan {
+namespace {
+
+Json empty_value(const FieldDef& f) {
+  switch (f.kind) {
+    case FieldKind::text_list: return Json::array();
+    case FieldKind::boolean: return false;
+    default: return "";
+  }
+}
+
+Json read_column(const Statement& st, int col, const FieldDef& f) {
+  switch (f.kind) {
+    case FieldKind::text_list: {
+      Json list = Json::parse(st.column_text(col), nullptr, false);
+      return list.is_array() ? list : Json::array();
+    }
+    case FieldKind::boolean: return st.column_int(col) != 0;
+    default: return st.column_text(col);
+  }
+}
+
+void bind_value(Statement& st, int index, const FieldDef& f, const Json& value) {
+  switch (f.kind) {
+    case FieldKind::text_list: st.bind(index, value.dump()); break;
+    case FieldKind::boolean: st.bind(index, value.get<bool>() ? 1 : 0); break;
+    case FieldKind::reference: {
+      const auto& id = value.get_ref<const std::string&>();
+      if (id.empty()) st.bind_null(index);
+      else st.bind(index, id);
+      break;
+    }
+    default: st.bind(index, value.get_ref<const std::string&>()); break;
+  }
+}
+
+Json read_row(const Statement& st, const RecordType& type) {
+  Json record;
+  record["id"] = st.column_text(0);
+  int col = 1;
+  for (const auto& f : type.fields) record[std::string(f.name)] = read_column(st, col++, f);
+  record["created_at"] = st.column_text(col++);
+  record["updated_at"] = st.column_text(col++);
+  return record;
+}
+
+// A list of strings: each trimmed and checked, empties dropped, duplicates (after folding)
+// dropped, order kept.
+Json read_text_list(const FieldDef& f, const Json& value) {
+  std::string name(f.name);
+  if (!value.is_array()) throw CommandError("wrong_type", "The field " + name + " must be a list of texts", name);
+  if (value.size() > 50) throw CommandError("too_long", "The field " + name + " has more than 50 entries", name);
+  Json out = Json::array();
+  std::vector<std::string> seen;
+  for (const auto& item : value) {
+    if (!item.is_string()) throw CommandError("wrong_type", "Every entry of " + name + " must be text", name);
+    std::string text = check_text(name, item.get_ref<const std::string&>(), f.rule);
+    if (text.empty()) continue;
+    std::string key = text::fold(text);
+    bool dup = false;
+    for (const auto& s : seen) dup = dup || s == key;
+    if (dup) continue;
+    seen.push_back(key);
+    out.push_back(text);
+  }
+  return out;
+}
+
+}  // namespace
+
+const FieldDef* RecordType::field(std::string_view name) const {
+  for (const auto& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string RecordType::select_columns() const {
+  std::string cols = "id";
+  for (const auto& f : fields) cols += ", " + std::string(f.name);
+  return cols + ", created_at, updated_at";
+}
+
+std::optional<Json> find_record(Database& db, const RecordType& type, std::string_view id) {
+  Statement st(db, "SELECT " + type.select_columns() + " FROM " + std::string(type.table) + " WHERE id = ?1");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return read_row(st, type);
+}
+
+Json require_record(Database& db, const RecordType& type, std::string_view id, std::string_view field) {
+  auto record = find_record(db, type, id);
+  if (!record) {
+    throw CommandError("not_found",
+                       "No " + std::string(type.label) + " has the id \"" + std::string(id.substr(0, 80)) + "\"",
+                       std::string(field));
+  }
+  return *record;
+}
+
+Json blank_record(const RecordType& type) {
+  Json record;
+  record["id"] = new_uuid();
+  for (const auto& f : type.fields) record[std::string(f.name)] = empty_value(f);
+  record["created_at"] = "";
+  record["updated_at"] = "";
+  return record;
+}
+
+std::vector<std::string> apply_fields(const RecordType& type, const ArgsReader& args, Json& record) {
+  std::vector<std::string> changed;
+  for (const auto& f : type.fields) {
+    if (!f.writable || !args.has(f.name)) continue;
+    std::string name(f.name);
+    Json value;
+    switch (f.kind) {
+      case FieldKind::text:
+      case FieldKind::reference: value = args.text(f.name, f.rule).value_or(""); break;
+      case FieldKind::boolean: {
+        const Json& raw = args.raw(f.name);
+        if (!raw.is_boolean()) throw CommandError("wrong_type", "The field " + name + " must be true or false", name);
+        value = raw.get<bool>();
+        break;
+      }
+      case FieldKind::text_list: {
+        const Json& raw = args.raw(f.name);
+        value = raw.is_null() ? Json::array() : read_text_list(f, raw);
+        break;
+      }
+    }
+    if (record[name] != value) {
+      record[name] = value;
+      changed.push_back(name);
+    }
+  }
+  return changed;
+}
+
+std::string search_text_of(const RecordType& type, const Json& record) {
+  std::string out;
+  std::string digits;
+  auto add = [&](const std::string& value, bool phone) {
+    std::string folded = text::fold(value);
+    if (!folded.empty()) out += folded + " ";
+    if (phone) {
+      for (char c : value) {
+        if (c >= '0' && c <= '9') digits += c;
+      }
+      digits += ' ';
+    }
+  };
+  for (const auto& f : type.fields) {
+    if (!f.searchable) continue;
+    bool phone = f.name.find("phone") != std::string_view::npos;
+    const Json& value = record[std::string(f.name)];
+    if (value.is_string()) add(value.get_ref<const std::string&>(), phone);
+    if (value.is_array()) {
+      for (const auto& item : value) add(item.get<std::string>(), phone);
+    }
+  }
+  return out + digits;
+}
+
+void insert_record(CommandContext& ctx, const RecordType& type, Json& record, std::vector<std::string> fields) {
+  HlcStamp stamp = ctx.clock.tick();
+  std::string now = format_iso8601(stamp.wall_ms);
+  record["created_at"] = now;
+  record["updated_at"] = now;
+  std::string sql = "INSERT INTO " + std::string(type.table) + "(" + type.select_columns() + ", search_text) VALUES(?1";
+  for (std::size_t i = 2; i <= type.fields.size() + 4; ++i) sql += ", ?" + std::to_string(i);
+  sql += ")";
+  Statement st(ctx.db, sql);
+  int index = 1;
+  st.bind(index++, record["id"].get_ref<const std::string&>());
+  for (const auto& f : type.fields) bind_value(st, index++, f, record[std::string(f.name)]);
+  st.bind(index++, now);
+  st.bind(index++, now);
+  st.bind(index++, search_text_of(type, record));
+  st.run();
+  fields.emplace_back("created_at");
+  ctx.changes.stamp_fields(type.entity, record["id"].get<std::string>(), fields, stamp);
+}
+
+void update_record(CommandContext& ctx, const RecordType& type, Json& record, const std::vector<std::string>& changed) {
+  if (changed.empty()) return;
+  HlcStamp stamp = ctx.clock.tick();
+  record["updated_at"] = format_iso8601(stamp.wall_ms);
+  std::string sql = "UPDATE " + std::string(type.table) + " SET ";
+  int index = 2;
+  for (const auto& name : changed) sql += name + " = ?" + std::to_string(index++) + ", ";
+  sql += "updated_at = ?" + std::to_string(index) + ", search_text = ?" + std::to_string(index + 1) + " WHERE id = ?1";
+  Statement st(ctx.db, sql);
+  st.bind(1, record["id"].get_ref<const std::string&>());
+  index = 2;
+  for (const auto& name : changed) bind_value(st, index++, *type.field(name), record[name]);
+  st.bind(index++, record["updated_at"].get_ref<const std::string&>());
+  st.bind(index++, search_text_of(type, record));
+  st.run();
+  ctx.changes.stamp_fields(type.entity, record["id"].get<std::string>(), changed, stamp);
+}
+
+void delete_record(CommandContext& ctx, const RecordType& type, std::string_view id) {
+  Statement st(ctx.db, "DELETE FROM " + std::string(type.table) + " WHERE id = ?1");
+  st.bind(1, id).run();
+  ctx.changes.record_delete(type.entity, id, ctx.clock.tick());
+}
+
+void add_search_terms(std::string_view query, std::string& where, std::vector<std::string>& params) {
+  std::string folded = text::fold(query);
+  std::size_t start = 0;
+  while (start < folded.size()) {
+    std::size_t end = folded.find(' ', start);
+    if (end == std::string::npos) end = folded.size();
+    params.push_back("%" + folded.substr(start, end - start) + "%");
+    where += " AND search_text LIKE ?" + std::to_string(params.size());
+    start = end + 1;
+  }
+}
+
+std::string order_by(const RecordType& type, std::string_view sort, const std::vector<std::string_view>& allowed) {
+  bool descending = !sort.empty() && sort[0] == '-';
+  std::string_view name = descending ? sort.substr(1) : sort;
+  bool ok = false;
+  for (auto a : allowed) ok = ok || a == name;
+  if (!ok) {
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    throw CommandError("invalid_value", "Cannot sort by \"" + std::string(sort) + "\"; use one of " + list +
+                                            " (a leading - sorts descending)", "sort");
+  }
+  const FieldDef* f = type.field(name);
+  bool text = f && f->kind == FieldKind::text;
+  std::string direction = descending ? " DESC" : " ASC";
+  return " ORDER BY " + std::string(name) + (text ? " COLLATE TURKISH" : "") + direction + ", created_at" + direction +
+         ", id";
+}
+
+Json list_records(Database& db, const RecordType& type, const std::string& where, const std::vector<std::string>& params,
+                  const std::string& order, int64_t limit, int64_t offset, std::string_view sort) {
+  std::string from = " FROM " + std::string(type.table) + " WHERE 1" + where;
+  Statement count(db, "SELECT count(*)" + from);
+  for (std::size_t i = 0; i < params.size(); ++i) count.bind(static_cast<int>(i + 1), params[i]);
+  count.step();
+  int64_t total = count.column_int(0);
+  Statement st(db, "SELECT " + type.select_columns() + from + order + " LIMIT ?" + std::to_string(params.size() + 1) +
+                       " OFFSET ?" + std::to_string(params.size() + 2));
+  for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i + 1), params[i]);
+  st.bind(static_cast<int>(params.size() + 1), limit);
+  st.bind(static_cast<int>(params.size() + 2), offset);
+  Json items = Json::array();
+  while (st.step()) items.push_back(read_row(st, type));
+  return Json{{"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}, {"sort", sort}};
+}
+
+}  // namespace kervan

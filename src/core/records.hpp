@@ -1,0 +1,79 @@
+// Generic storage of the core's record types (leads, contacts, companies): a declarative
+// field list per type, and the reading, validating and writing every type shares, so each
+// field write is checked, stored and HLC-stamped the same way.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/args.hpp"
+#include "core/command.hpp"
+
+namespace kervan {
+
+enum class FieldKind {
+  text,       // string
+  text_list,  // array of strings (tags, e-mails, phones), stored as JSON text
+  boolean,    // true/false, stored as 0/1
+  reference,  // id of another record (or ""), stored as TEXT or NULL
+};
+
+struct FieldDef {
+  std::string_view name;     // API key and column name
+  FieldKind kind = FieldKind::text;
+  TextRule rule{};           // for text and each list item
+  bool writable = true;      // accepted from create/update arguments
+  bool searchable = false;   // folded into search_text
+  std::string_view references = {};  // table a reference points to
+};
+
+struct RecordType {
+  std::string_view entity;   // name in the change log ("lead")
+  std::string_view table;    // SQL table ("leads")
+  std::string_view label;    // for messages ("lead")
+  std::vector<FieldDef> fields;
+
+  const FieldDef* field(std::string_view name) const;
+  // "id, name, company, ..., created_at, updated_at"
+  std::string select_columns() const;
+};
+
+// The record with this id as JSON, or nullopt.
+std::optional<Json> find_record(Database& db, const RecordType& type, std::string_view id);
+// The same, or a not_found error naming `field`.
+Json require_record(Database& db, const RecordType& type, std::string_view id, std::string_view field = "id");
+
+// Applies the writable fields present in args to `record` (trimmed, checked, normalised);
+// returns the names of fields whose value changed. Unknown keys are refused by the caller's
+// ArgsReader::allow_only.
+std::vector<std::string> apply_fields(const RecordType& type, const ArgsReader& args, Json& record);
+
+// A new record with every field at its empty value and a fresh id.
+Json blank_record(const RecordType& type);
+
+// Stores a new record (id, fields, created_at/updated_at set from `now`) and stamps `fields`
+// plus created_at in the change log; `search_text` is computed by `search`.
+void insert_record(CommandContext& ctx, const RecordType& type, Json& record, std::vector<std::string> fields);
+// Stores changed fields of an existing record, bumps updated_at and stamps them. No-op when
+// `changed` is empty.
+void update_record(CommandContext& ctx, const RecordType& type, Json& record, const std::vector<std::string>& changed);
+// Deletes the row and leaves a tombstone.
+void delete_record(CommandContext& ctx, const RecordType& type, std::string_view id);
+
+// Folded text of the searchable fields (and the digits of phone fields).
+std::string search_text_of(const RecordType& type, const Json& record);
+
+// WHERE fragments for a Turkish-aware search: every folded word of `query` must appear.
+// Appends to where/params.
+void add_search_terms(std::string_view query, std::string& where, std::vector<std::string>& params);
+
+// "name" or "-created_at" -> " ORDER BY ..." for the allowed keys (text sorts in Turkish order).
+std::string order_by(const RecordType& type, std::string_view sort, const std::vector<std::string_view>& allowed);
+
+// Runs a counted, paged list query: {"items", "total", "limit", "offset", "sort"}.
+Json list_records(Database& db, const RecordType& type, const std::string& where,
+                  const std::vector<std::string>& params, const std::string& order, int64_t limit, int64_t offset,
+                  std::string_view sort);
+
+}  // namespace kervan

@@ -1,0 +1,92 @@
+#include "ui/form_fields.hpp"
+
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include "ui/i18n.hpp"
+
+namespace kervan::ui {
+namespace {
+
+void caption(const char* text, const RowStyle& style) {
+  const float scale = ImGui::GetFontSize() / 15.0f;
+  ImGui::AlignTextToFramePadding();
+  if (style.error) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.45f, 1));
+  ImGui::TextUnformatted(text);
+  if (style.error) ImGui::PopStyleColor();
+  ImGui::SameLine(style.caption_width * scale);
+  ImGui::SetNextItemWidth(-1);
+}
+
+}  // namespace
+
+bool text_row(const char* text, std::string& value, RowStyle style, FocusRequest* focus) {
+  caption(text, style);
+  std::string widget = std::string("##") + text;
+  if (focus) focus->before_field(widget.c_str());
+  bool enter = ImGui::InputText(widget.c_str(), &value, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (focus) focus->after_field();  // the caller keeps drawing while focus->pending()
+  return enter;
+}
+
+bool notes_row(const char* text, std::string& value, float height_lines, RowStyle style) {
+  caption(text, style);
+  std::string widget = std::string("##") + text;
+  ImGui::InputTextMultiline(widget.c_str(), &value, ImVec2(-1, ImGui::GetTextLineHeight() * height_lines + 8),
+                            ImGuiInputTextFlags_CtrlEnterForNewLine);
+  // With CtrlEnterForNewLine, Enter alone leaves the field: the form treats it as save.
+  return ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGuiKey_Enter, false);
+}
+
+std::string list_label(UiContext& ctx, const std::string& list, const std::string& key) {
+  if (key.empty()) return "";
+  for (const auto& item : ctx.list_values(list)) {
+    if (item["key"] == key) {
+      return item[current_language() == Language::tr ? "label_tr" : "label_en"].get<std::string>();
+    }
+  }
+  return key;
+}
+
+void list_row(UiContext& ctx, const char* text, const std::string& list, std::string& key, RowStyle style) {
+  caption(text, style);
+  std::string widget = std::string("##") + text;
+  std::string shown = key.empty() ? "—" : list_label(ctx, list, key);
+  if (ImGui::BeginCombo(widget.c_str(), shown.c_str())) {
+    if (ImGui::Selectable("—", key.empty())) key.clear();
+    for (const auto& item : ctx.list_values(list)) {
+      std::string item_key = item["key"].get<std::string>();
+      std::string label = item[current_language() == Language::tr ? "label_tr" : "label_en"].get<std::string>();
+      if (ImGui::Selectable(label.c_str(), key == item_key)) key = item_key;
+    }
+    ImGui::EndCombo();
+  }
+}
+
+bool checkbox_row(const char* text, bool& value) {
+  caption(text, RowStyle{});
+  return ImGui::Checkbox((std::string("##") + text).c_str(), &value);
+}
+
+std::string join_tags(const Json& tags) {
+  std::string out;
+  for (const auto& t : tags) out += (out.empty() ? "" : ", ") + t.get<std::string>();
+  return out;
+}
+
+Json split_tags(const std::string& text) {
+  Json out = Json::array();
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string tag = text.substr(start, end - start);
+    auto first = tag.find_first_not_of(' ');
+    auto last = tag.find_last_not_of(' ');
+    if (first != std::string::npos) out.push_back(tag.substr(first, last - first + 1));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace kervan::ui

@@ -1,0 +1,124 @@
+#include "ui/record_table.hpp"
+
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include "ui/i18n.hpp"
+#include "ui/item_registry.hpp"
+
+namespace kervan::ui {
+
+void RecordTable::reload_if_needed(const Json& filters) {
+  std::string key = query_ + '\x1f' + sort_ + '\x1f' + filters.dump();
+  if (loaded_version_ == ctx_.core.data_version() && loaded_key_ == key) return;
+  Json args = filters;
+  args["query"] = query_;
+  args["sort"] = sort_;
+  args["limit"] = kPageSize;
+  Json reply = ctx_.core.call(config_.list_command, args);
+  loaded_version_ = ctx_.core.data_version();
+  loaded_key_ = key;
+  if (is_error(reply)) {
+    load_error_ = error_message(reply);
+    items_ = Json::array();
+    total_ = 0;
+    return;
+  }
+  load_error_.clear();
+  items_ = std::move(reply["items"]);
+  total_ = reply["total"].get<int64_t>();
+}
+
+void RecordTable::draw() {
+  const float scale = ImGui::GetFontSize() / 15.0f;
+  float filters_width = config_.draw_filters ? 158.0f * scale : 0.0f;
+  ImGui::SetNextItemWidth(filters_width > 0 ? -filters_width : -1.0f);
+  std::string search_label = std::string("##") + T("leads.search");
+  focus_search_.before_field(search_label.c_str());
+  ImGui::InputTextWithHint(search_label.c_str(), T("leads.search_hint"), &query_);
+  if (focus_search_.after_field()) ctx_.platform.request_redraw(2);
+  Json filters = Json::object();
+  if (config_.draw_filters) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-1);
+    filters = config_.draw_filters();
+  }
+
+  reload_if_needed(filters);
+  std::string shown = format_count(static_cast<int64_t>(items_.size()));
+  std::string total = format_count(total_);
+  char count_text[128];
+  std::snprintf(count_text, sizeof count_text, T("table.count"), shown.c_str(), total.c_str());
+  ImGui::TextDisabled("%s", count_text);
+  if (!load_error_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", load_error_.c_str());
+  if (items_.empty() && load_error_.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", query_.empty() && filters.empty() ? T("table.empty") : T("table.no_match"));
+  }
+
+  ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_Reorderable |
+                          ImGuiTableFlags_Hideable | ImGuiTableFlags_SizingStretchProp;
+  const auto& columns = config_.columns;
+  if (!ImGui::BeginTable(config_.id, static_cast<int>(columns.size()), flags)) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  bool default_desc = !config_.default_sort.empty() && config_.default_sort[0] == '-';
+  std::string default_field = default_desc ? config_.default_sort.substr(1) : config_.default_sort;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const TableColumn& c = columns[i];
+    ImGuiTableColumnFlags cf = ImGuiTableColumnFlags_WidthStretch;
+    if (!c.sortable) cf |= ImGuiTableColumnFlags_NoSort;
+    if (default_field == c.field) {
+      cf |= ImGuiTableColumnFlags_DefaultSort;
+      if (default_desc) cf |= ImGuiTableColumnFlags_PreferSortDescending;
+    }
+    std::string label = std::string(T(c.label_key)) + "###" + c.field;
+    ImGui::TableSetupColumn(label.c_str(), cf, c.weight, static_cast<ImGuiID>(i));
+  }
+  // Headers one by one (what TableHeadersRow does) so each can be labelled for the tests.
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (int col = 0; col < static_cast<int>(columns.size()); ++col) {
+    if (!ImGui::TableSetColumnIndex(col)) continue;
+    const char* name = ImGui::TableGetColumnName(col);
+    ImGui::PushID(col);
+    ImGui::TableHeader(name);
+    item_registry_label_last_item(name);
+    ImGui::PopID();
+  }
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+    if (specs->SpecsCount > 0) {
+      const ImGuiTableColumnSortSpecs& s = specs->Specs[0];
+      sort_ = (s.SortDirection == ImGuiSortDirection_Descending ? "-" : "") + std::string(columns[s.ColumnUserID].field);
+    }
+    specs->SpecsDirty = false;
+    reload_if_needed(filters);
+  }
+
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(items_.size()));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const Json& record = items_[static_cast<std::size_t>(row)];
+      const std::string& id = record["id"].get_ref<const std::string&>();
+      ImGui::TableNextRow();
+      ImGui::PushID(id.c_str());
+      for (std::size_t col = 0; col < columns.size(); ++col) {
+        if (!ImGui::TableSetColumnIndex(static_cast<int>(col))) continue;
+        std::string value = config_.cell_text(record, columns[col].field);
+        if (col == 0) {
+          // The whole row is one selectable, labelled with the first column's text.
+          if (ImGui::Selectable(value.c_str(), selected_id_ == id,
+                                ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap)) {
+            selected_id_ = id;
+          }
+        } else {
+          ImGui::TextUnformatted(value.c_str());
+        }
+      }
+      ImGui::PopID();
+    }
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace kervan::ui
