@@ -65,7 +65,7 @@ std::string company_field(std::string_view entity, const Json& r) {
 std::vector<std::string> keys_of(Database& db, std::string_view entity, const Json& r) {
   std::set<std::string> keys;
   for (const auto& person : people_of(db, entity, r)) {
-    for (auto& k : dedupe::blocking_keys(person)) keys.insert("p:" + k);
+    for (auto& k : dedupe::blocking_keys(person)) keys.insert(k);  // "e:", "p:", "n:", "nc:", "nd:"
   }
   std::string company_key = dedupe::company_key(company_field(entity, r));
   if (!company_key.empty()) keys.insert("co:" + company_key);

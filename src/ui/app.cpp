@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include "ui/item_registry.hpp"
+
 namespace kervan::ui {
 
 App::App(Core& core, platform::Platform& platform)
@@ -123,7 +125,9 @@ void App::draw() {
     for (const auto& t : tabs) {
       ImGuiTabItemFlags tab_flags = switch_to_ == static_cast<int>(t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
       std::string label = std::string(T(t.key)) + "###" + t.id;
-      if (!ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) continue;
+      bool open = ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags);
+      item_registry_label_last_item(label.c_str());
+      if (!open) continue;
       if (tab_ != t.tab) {
         tab_ = t.tab;
         if (tab_ == Tab::booth) booth_.focus_first_field();

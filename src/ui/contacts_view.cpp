@@ -5,6 +5,7 @@
 
 #include "ui/form_fields.hpp"
 #include "ui/i18n.hpp"
+#include "ui/item_registry.hpp"
 
 namespace kervan::ui {
 
@@ -106,7 +107,10 @@ void ContactsView::draw() {
     Json company = ctx_.core.call("company.get", {{"id", company_id_}});
     if (!is_error(company)) company_name = company["name"];
   }
-  if (ImGui::BeginCombo((std::string("##") + T("field.company")).c_str(), company_name.c_str())) {
+  std::string combo = std::string("##") + T("field.company");
+  bool open = ImGui::BeginCombo(combo.c_str(), company_name.c_str());
+  if (!open) item_registry_label_last_item(combo.c_str());
+  if (open) {
     ImGui::InputTextWithHint("##company_filter", T("leads.search"), &company_filter_);
     if (ImGui::Selectable("—", company_id_.empty())) company_id_.clear();
     Json list = ctx_.core.call("company.list", {{"query", company_filter_}, {"limit", 50}});

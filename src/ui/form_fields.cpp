@@ -4,6 +4,7 @@
 #include <misc/cpp/imgui_stdlib.h>
 
 #include "ui/i18n.hpp"
+#include "ui/item_registry.hpp"
 
 namespace kervan::ui {
 namespace {
@@ -52,7 +53,9 @@ void list_row(UiContext& ctx, const char* text, const std::string& list, std::st
   caption(text, style);
   std::string widget = std::string("##") + text;
   std::string shown = key.empty() ? "—" : list_label(ctx, list, key);
-  if (ImGui::BeginCombo(widget.c_str(), shown.c_str())) {
+  bool open = ImGui::BeginCombo(widget.c_str(), shown.c_str());
+  if (!open) item_registry_label_last_item(widget.c_str());  // when open, the popup is the last item
+  if (open) {
     if (ImGui::Selectable("—", key.empty())) key.clear();
     for (const auto& item : ctx.list_values(list)) {
       std::string item_key = item["key"].get<std::string>();

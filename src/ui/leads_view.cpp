@@ -5,6 +5,7 @@
 #include <array>
 
 #include "ui/i18n.hpp"
+#include "ui/item_registry.hpp"
 
 namespace kervan::ui {
 namespace {
@@ -34,7 +35,10 @@ LeadsView::LeadsView(UiContext& ctx)
                       },
                       [this]() {
                         std::string current = status_.empty() ? T("leads.all_statuses") : T("status." + status_);
-                        if (ImGui::BeginCombo((std::string("##") + T("leads.status_filter")).c_str(), current.c_str())) {
+                        std::string combo = std::string("##") + T("leads.status_filter");
+                        bool open = ImGui::BeginCombo(combo.c_str(), current.c_str());
+                        if (!open) item_registry_label_last_item(combo.c_str());
+                        if (open) {
                           for (const char* s : kStatusFilter) {
                             std::string label = *s ? T(std::string("status.") + s) : T("leads.all_statuses");
                             if (ImGui::Selectable(label.c_str(), status_ == s)) status_ = s;

@@ -600,7 +600,8 @@ TEST_CASE("fair lead list: blocking keys find every true duplicate and every pai
   const auto rows = load_fair_rows();
   const auto truth = load_fair_truth();
   int true_pairs = 0;
-  for (const auto& [row, dup_of] : truth) {
+  for (const auto& entry : truth) {
+    const int row = entry.first, dup_of = entry.second;  // named copies: CAPTURE cannot take a structured binding
     if (dup_of == 0) continue;
     ++true_pairs;
     CAPTURE(row);
