@@ -198,6 +198,25 @@ Json lead_list(CommandContext& ctx, const Json& args) {
   return result;
 }
 
+// The values in use for the list filters: events, owners and tags, with counts.
+Json lead_facets(CommandContext& ctx, const Json& args) {
+  ArgsReader(args).allow_only({});
+  Json out = Json::object();
+  for (const char* column : {"event", "owner"}) {
+    Json values = Json::array();
+    Statement st(ctx.db, std::string("SELECT ") + column + ", count(*) FROM leads WHERE " + column +
+                             " <> '' GROUP BY " + column + " ORDER BY " + column + " COLLATE TURKISH");
+    while (st.step()) values.push_back({{"value", st.column_text(0)}, {"count", st.column_int(1)}});
+    out[std::string(column) + "s"] = values;
+  }
+  Json tags = Json::array();
+  Statement st(ctx.db, "SELECT json_each.value, count(*) FROM leads, json_each(leads.tags) GROUP BY kervan_fold(json_each.value) "
+                       "ORDER BY json_each.value COLLATE TURKISH");
+  while (st.step()) tags.push_back({{"value", st.column_text(0)}, {"count", st.column_int(1)}});
+  out["tags"] = tags;
+  return out;
+}
+
 }  // namespace
 
 void register_lead_commands(CommandRegistry& registry) {
@@ -208,6 +227,7 @@ void register_lead_commands(CommandRegistry& registry) {
   registry.add({"lead.list",
                 "Leads by query, status, source, event, owner, tag, created_from/to; sorted and paged: items, total",
                 false, lead_list});
+  registry.add({"lead.facets", "Events, owners and tags in use, with counts (for filters)", false, lead_facets});
   register_lifecycle_commands(registry);
 }
 

@@ -7,7 +7,7 @@
 namespace kervan::ui {
 
 App::App(Core& core, platform::Platform& platform)
-    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_) {
+    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_) {
   // The saved choice wins; the first start follows the browser's language.
   Json saved = core.call("settings.get", {{"key", "language"}});
   if (!is_error(saved) && saved["value"].is_string()) {
@@ -59,6 +59,7 @@ void App::draw_menu_bar() {
     if (ImGui::MenuItem("English", nullptr, current_language() == Language::en)) switch_language(Language::en);
     ImGui::EndMenu();
   }
+  if (ImGui::MenuItem(T("menu.lists"))) lists_.open();
 
   // Save state on the right: honest about what is durable.
   std::string state;
@@ -135,9 +136,13 @@ void App::draw() {
       switch (t.tab) {
         case Tab::leads: draw_leads(); break;
         case Tab::booth:
-          ImGui::BeginChild("booth_panel", ImVec2(std::min(ImGui::GetContentRegionAvail().x, 760.0f * ImGui::GetFontSize() / 15.0f), 0), true);
+          ImGui::BeginChild("booth_panel", ImVec2(std::min(ImGui::GetContentRegionAvail().x * 0.6f, 760.0f * ImGui::GetFontSize() / 15.0f), 0), true);
           booth_.show("");
           booth_.draw();
+          ImGui::EndChild();
+          ImGui::SameLine();
+          ImGui::BeginChild("booth_duplicates", ImVec2(0, 0), true);
+          booth_.draw_duplicates();
           ImGui::EndChild();
           break;
         case Tab::contacts: contacts_.draw(); break;
@@ -149,6 +154,7 @@ void App::draw() {
     ImGui::EndTabBar();
   }
   ImGui::End();
+  lists_.draw();
 }
 
 }  // namespace kervan::ui

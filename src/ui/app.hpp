@@ -8,6 +8,7 @@
 #include "ui/i18n.hpp"
 #include "ui/lead_form.hpp"
 #include "ui/leads_view.hpp"
+#include "ui/lists_editor.hpp"
 #include "ui/ui_context.hpp"
 
 namespace kervan::ui {
@@ -28,6 +29,7 @@ class App {
   LeadForm booth_;
   ContactsView contacts_;
   CompaniesView companies_;
+  ListsEditor lists_;
   Tab tab_ = Tab::leads;
   int switch_to_ = -1;  // a tab to select on the next frame (following a link)
 

@@ -434,8 +434,11 @@ void LeadForm::draw_duplicates() {
       if (!is_error(reply)) candidates_ = reply["candidates"];
     }
   }
-  if (candidates_.empty()) return;
-  ImGui::Separator();
+  if (candidates_.empty()) {
+    if (booth_) ImGui::TextDisabled("%s", T("dup.none"));
+    return;
+  }
+  if (!booth_) ImGui::Separator();
   ImGui::TextColored(ImVec4(1, 0.75f, 0.35f, 1), "%s", T("dup.title"));
   int index = 0;
   for (const auto& c : candidates_) {
@@ -509,7 +512,7 @@ void LeadForm::draw() {
     }
   }
   if (text_of(lead_, "status") != "converted") draw_lifecycle();
-  if (text_of(lead_, "status") != "converted") draw_duplicates();
+  if (!booth_ && text_of(lead_, "status") != "converted") draw_duplicates();
   ImGui::Spacing();
   ImGui::TextDisabled("%s", booth_ ? T("booth.hint") : T("form.hint"));
   (void)scale;

@@ -25,6 +25,8 @@ class LeadForm {
   void draw();
   void request_save() { save_requested_ = true; }
   void focus_first_field() { focus_first_.request(); }
+  // Possible duplicates of what is being typed; in booth mode the caller draws it beside the form.
+  void draw_duplicates();
   // The id of a lead saved or deleted in the last draw, so the table can follow.
   std::string take_selection_change(bool& changed);
   // Called when the user follows a link to a contact or company.
@@ -72,7 +74,6 @@ class LeadForm {
   void draw_lifecycle();
   void draw_convert_dialog();
   void draw_converted();
-  void draw_duplicates();
   void draw_booth_header();
   void set_message(const Json& reply, const std::string& success);
 };

@@ -30,19 +30,13 @@ void RecordTable::reload_if_needed(const Json& filters) {
 }
 
 void RecordTable::draw() {
-  const float scale = ImGui::GetFontSize() / 15.0f;
-  float filters_width = config_.draw_filters ? 158.0f * scale : 0.0f;
-  ImGui::SetNextItemWidth(filters_width > 0 ? -filters_width : -1.0f);
+  ImGui::SetNextItemWidth(-1.0f);
   std::string search_label = std::string("##") + T("leads.search");
   focus_search_.before_field(search_label.c_str());
   ImGui::InputTextWithHint(search_label.c_str(), T("leads.search_hint"), &query_);
   if (focus_search_.after_field()) ctx_.platform.request_redraw(2);
   Json filters = Json::object();
-  if (config_.draw_filters) {
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(-1);
-    filters = config_.draw_filters();
-  }
+  if (config_.draw_filters) filters = config_.draw_filters();
 
   reload_if_needed(filters);
   std::string shown = format_count(static_cast<int64_t>(items_.size()));

@@ -298,3 +298,16 @@ TEST_CASE("duplicates while typing: among leads, contacts and companies, with sc
   CHECK(none["candidates"].empty());
   CHECK(error_field(core->call("lead.duplicates", Json::object())) == "id");
 }
+
+TEST_CASE("lead.facets lists the events, owners and tags in use") {
+  auto core = memory_core();
+  create_lead(*core, {{"name", "A"}, {"event", "Fuar B"}, {"owner", "Selin"}, {"tags", {"sıcak"}}});
+  create_lead(*core, {{"name", "B"}, {"event", "Fuar A"}, {"tags", {"Sıcak", "bayi"}}});
+  create_lead(*core, {{"name", "C"}, {"event", "Fuar B"}});
+  Json facets = core->call("lead.facets", Json::object());
+  CHECK(facets["events"] == Json::parse(R"([{"value":"Fuar A","count":1},{"value":"Fuar B","count":2}])"));
+  CHECK(facets["owners"] == Json::parse(R"([{"value":"Selin","count":1}])"));
+  REQUIRE(facets["tags"].size() == 2);
+  CHECK(facets["tags"][0]["value"] == "bayi");
+  CHECK(facets["tags"][1]["count"] == 2);  // "sıcak" and "Sıcak" are one tag
+}
