@@ -32,9 +32,6 @@ const RecordType& company_type() {
 
 namespace {
 
-const std::initializer_list<std::string_view> kWritable = {"name", "tax_office", "tax_number", "phone", "website",
-                                                           "address", "city", "country", "owner", "notes", "tags"};
-
 void check_company(const Json& company) {
   if (company["name"].get_ref<const std::string&>().empty()) {
     throw CommandError("required", "A company needs a name", "name");
@@ -48,14 +45,7 @@ void check_company(const Json& company) {
 }
 
 Json company_create(CommandContext& ctx, const Json& args) {
-  ArgsReader reader(args);
-  reader.allow_only(kWritable);
-  Json company = blank_record(company_type());
-  std::vector<std::string> written = apply_fields(company_type(), reader, company);
-  check_company(company);
-  insert_record(ctx, company_type(), company, written);
-  refresh_dedupe_keys(ctx.db, "company", company["id"].get<std::string>(), company);
-  return company;
+  return create_from_args(ctx, company_type(), args, check_company);
 }
 
 Json with_links(CommandContext& ctx, Json company) {
@@ -80,16 +70,7 @@ Json company_get(CommandContext& ctx, const Json& args) {
 }
 
 Json company_update(CommandContext& ctx, const Json& args) {
-  ArgsReader reader(args);
-  std::vector<std::string_view> allowed(kWritable);
-  allowed.push_back("id");
-  reader.allow_only(allowed);
-  Json company = require_record(ctx.db, company_type(), reader.required_text("id", {64}));
-  std::vector<std::string> changed = apply_fields(company_type(), reader, company);
-  check_company(company);
-  update_record(ctx, company_type(), company, changed);
-  if (!changed.empty()) refresh_dedupe_keys(ctx.db, "company", company["id"].get<std::string>(), company);
-  return with_links(ctx, company);
+  return with_links(ctx, update_from_args(ctx, company_type(), args, check_company));
 }
 
 // Deleting a company that people and leads point at asks what to do with them:

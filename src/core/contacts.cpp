@@ -30,9 +30,6 @@ const RecordType& contact_type() {
 
 namespace {
 
-const std::initializer_list<std::string_view> kWritable = {"name", "emails", "phones", "title", "company_id",
-                                                           "owner", "notes", "tags"};
-
 void check_contact(CommandContext& ctx, const Json& contact) {
   if (contact["name"].get_ref<const std::string&>().empty()) {
     throw CommandError("required", "A contact needs a name", "name");
@@ -60,14 +57,7 @@ Json with_links(CommandContext& ctx, Json contact) {
 }
 
 Json contact_create(CommandContext& ctx, const Json& args) {
-  ArgsReader reader(args);
-  reader.allow_only(kWritable);
-  Json contact = blank_record(contact_type());
-  std::vector<std::string> written = apply_fields(contact_type(), reader, contact);
-  check_contact(ctx, contact);
-  insert_record(ctx, contact_type(), contact, written);
-  refresh_dedupe_keys(ctx.db, "contact", contact["id"].get<std::string>(), contact);
-  return with_links(ctx, contact);
+  return with_links(ctx, create_from_args(ctx, contact_type(), args, [&](const Json& c) { check_contact(ctx, c); }));
 }
 
 Json contact_get(CommandContext& ctx, const Json& args) {
@@ -77,16 +67,7 @@ Json contact_get(CommandContext& ctx, const Json& args) {
 }
 
 Json contact_update(CommandContext& ctx, const Json& args) {
-  ArgsReader reader(args);
-  std::vector<std::string_view> allowed(kWritable);
-  allowed.push_back("id");
-  reader.allow_only(allowed);
-  Json contact = require_record(ctx.db, contact_type(), reader.required_text("id", {64}));
-  std::vector<std::string> changed = apply_fields(contact_type(), reader, contact);
-  check_contact(ctx, contact);
-  update_record(ctx, contact_type(), contact, changed);
-  if (!changed.empty()) refresh_dedupe_keys(ctx.db, "contact", contact["id"].get<std::string>(), contact);
-  return with_links(ctx, contact);
+  return with_links(ctx, update_from_args(ctx, contact_type(), args, [&](const Json& c) { check_contact(ctx, c); }));
 }
 
 Json contact_delete(CommandContext& ctx, const Json& args) {

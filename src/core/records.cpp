@@ -3,6 +3,7 @@
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
 #include "core/database.hpp"
+#include "core/record_types.hpp"
 #include "core/text.hpp"
 
 namespace kervan {
@@ -204,6 +205,37 @@ void update_record(CommandContext& ctx, const RecordType& type, Json& record, co
   st.bind(index++, search_text_of(type, record));
   st.run();
   ctx.changes.stamp_fields(type.entity, record["id"].get<std::string>(), changed, stamp);
+}
+
+std::vector<std::string_view> writable_names(const RecordType& type, std::initializer_list<std::string_view> extra) {
+  std::vector<std::string_view> names;
+  for (const auto& f : type.fields) {
+    if (f.writable) names.push_back(f.name);
+  }
+  names.insert(names.end(), extra.begin(), extra.end());
+  return names;
+}
+
+Json create_from_args(CommandContext& ctx, const RecordType& type, const Json& args, const RecordCheck& check) {
+  ArgsReader reader(args);
+  reader.allow_only(writable_names(type));
+  Json record = blank_record(type);
+  std::vector<std::string> written = apply_fields(type, reader, record);
+  check(record);
+  insert_record(ctx, type, record, written);
+  refresh_dedupe_keys(ctx.db, type.entity, record["id"].get<std::string>(), record);
+  return record;
+}
+
+Json update_from_args(CommandContext& ctx, const RecordType& type, const Json& args, const RecordCheck& check) {
+  ArgsReader reader(args);
+  reader.allow_only(writable_names(type, {"id"}));
+  Json record = require_record(ctx.db, type, reader.required_text("id", {64}));
+  std::vector<std::string> changed = apply_fields(type, reader, record);
+  check(record);
+  update_record(ctx, type, record, changed);
+  if (!changed.empty()) refresh_dedupe_keys(ctx.db, type.entity, record["id"].get<std::string>(), record);
+  return record;
 }
 
 void delete_record(CommandContext& ctx, const RecordType& type, std::string_view id) {

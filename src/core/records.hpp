@@ -2,6 +2,8 @@
 // field list per type, and the reading, validating and writing every type shares, so each
 // field write is checked, stored and HLC-stamped the same way.
 #pragma once
+#include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +40,16 @@ struct RecordType {
   // "id, name, company, ..., created_at, updated_at"
   std::string select_columns() const;
 };
+
+// The names of the fields a caller may set, plus `extra` (e.g. "id" for updates).
+std::vector<std::string_view> writable_names(const RecordType& type, std::initializer_list<std::string_view> extra = {});
+
+// The common create and update commands: arguments limited to the writable fields, `check`
+// run on the resulting record (throws CommandError to refuse), stored, stamped and indexed
+// for duplicate detection.
+using RecordCheck = std::function<void(const Json& record)>;
+Json create_from_args(CommandContext& ctx, const RecordType& type, const Json& args, const RecordCheck& check);
+Json update_from_args(CommandContext& ctx, const RecordType& type, const Json& args, const RecordCheck& check);
 
 // The record with this id as JSON, or nullopt.
 std::optional<Json> find_record(Database& db, const RecordType& type, std::string_view id);
