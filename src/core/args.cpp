@@ -13,7 +13,8 @@ void ArgsReader::allow_only(const std::vector<std::string_view>& allowed) const 
     bool known = false;
     for (auto name : allowed) known = known || key == name;
     if (!known) {
-      std::string shown = key.size() > 60 ? key.substr(0, 60) + "..." : key;
+      std::string shown(text::cut(key, 60));
+      if (shown.size() < key.size()) shown += "...";
       throw CommandError("unknown_field", "Unknown field \"" + shown + "\"", shown);
     }
   }
@@ -30,11 +31,9 @@ std::string check_text(std::string_view field, std::string_view value, TextRule 
                            std::to_string(rule.max_chars) + " are allowed",
                        name);
   }
-  for (unsigned char c : trimmed) {
-    bool allowed_space = rule.multiline && (c == '\n' || c == '\t' || c == '\r');
-    if ((c < 0x20 || c == 0x7F) && !allowed_space) {
-      throw CommandError("invalid_character", "The field " + name + " contains a control character", name);
-    }
+  if (text::has_forbidden_characters(trimmed, rule.multiline)) {
+    throw CommandError("invalid_character", "The field " + name + " contains a control or direction-override character",
+                       name);
   }
   return std::string(trimmed);
 }

@@ -148,6 +148,10 @@ bool HybridClock::observe(const HlcStamp& remote) {
     last_counter_ = 0;
   }
   last_wall_ = wall;
+  if (last_counter_ > 99999) {  // the text form holds 5 digits: borrow a millisecond
+    ++last_wall_;
+    last_counter_ = 0;
+  }
   return clamped;
 }
 

@@ -70,7 +70,16 @@ Json company_get(CommandContext& ctx, const Json& args) {
 }
 
 Json company_update(CommandContext& ctx, const Json& args) {
-  return with_links(ctx, update_from_args(ctx, company_type(), args, check_company));
+  Json company = update_from_args(ctx, company_type(), args, check_company);
+  // Contacts are matched by their company's name: re-index them under the new one.
+  Statement st(ctx.db, "SELECT id FROM contacts WHERE company_id = ?1");
+  st.bind(1, company["id"].get<std::string>());
+  std::vector<std::string> ids;
+  while (st.step()) ids.push_back(st.column_text(0));
+  for (const auto& contact_id : ids) {
+    refresh_dedupe_keys(ctx.db, "contact", contact_id, require_record(ctx.db, contact_type(), contact_id));
+  }
+  return with_links(ctx, company);
 }
 
 // Deleting a company that people and leads point at asks what to do with them:
@@ -81,6 +90,9 @@ Json company_delete(CommandContext& ctx, const Json& args) {
   std::string id = reader.required_text("id", {64});
   Json company = with_links(ctx, require_record(ctx.db, company_type(), id));
   std::string mode = reader.text("contacts", {10}).value_or("");
+  if (!mode.empty() && mode != "unlink" && mode != "delete") {
+    throw CommandError("invalid_value", "contacts must be \"unlink\" or \"delete\"", "contacts");
+  }
   std::size_t contacts = company["contacts"].size();
   if (contacts > 0 && mode != "unlink" && mode != "delete") {
     throw CommandError("has_contacts",
@@ -92,22 +104,17 @@ Json company_delete(CommandContext& ctx, const Json& args) {
   for (const auto& contact : company["contacts"]) {
     std::string contact_id = contact["id"].get<std::string>();
     if (mode == "delete") {
-      Statement unlink_leads(ctx.db, "UPDATE leads SET contact_id = NULL WHERE contact_id = ?1");
-      unlink_leads.bind(1, contact_id).run();
+      clear_links(ctx, lead_type(), "contact_id", contact_id);
       delete_record(ctx, contact_type(), contact_id);
       refresh_dedupe_keys(ctx.db, "contact", contact_id, nullptr);
-    } else {
-      Json record = require_record(ctx.db, contact_type(), contact_id);
-      record["company_id"] = "";
-      update_record(ctx, contact_type(), record, {"company_id"});
     }
   }
+  if (mode != "delete") clear_links(ctx, contact_type(), "company_id", id);
   // Converted leads keep their history but no longer point at the deleted company.
-  Statement leads(ctx.db, "UPDATE leads SET company_id = NULL WHERE company_id = ?1");
-  leads.bind(1, id).run();
+  clear_links(ctx, lead_type(), "company_id", id);
   delete_record(ctx, company_type(), id);
   refresh_dedupe_keys(ctx.db, "company", id, nullptr);
-  return Json{{"id", id}, {"deleted", true}, {"contacts_" + (mode.empty() ? std::string("affected") : mode), contacts}};
+  return Json{{"id", id}, {"deleted", true}, {"contacts", contacts}, {"contacts_mode", mode}};
 }
 
 Json company_list(CommandContext& ctx, const Json& args) {

@@ -76,8 +76,7 @@ Json contact_delete(CommandContext& ctx, const Json& args) {
   std::string id = reader.required_text("id", {64});
   require_record(ctx.db, contact_type(), id);
   // The converted lead stays (it is history) but no longer points at the deleted contact.
-  Statement leads(ctx.db, "UPDATE leads SET contact_id = NULL WHERE contact_id = ?1");
-  leads.bind(1, id).run();
+  clear_links(ctx, lead_type(), "contact_id", id);
   delete_record(ctx, contact_type(), id);
   refresh_dedupe_keys(ctx.db, "contact", id, nullptr);
   return Json{{"id", id}, {"deleted", true}};

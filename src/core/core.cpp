@@ -4,6 +4,7 @@
 
 #include "core/change_log.hpp"
 #include "core/database.hpp"
+#include "core/deals.hpp"
 #include "core/record_types.hpp"
 #include "core/schema.hpp"
 #include "core/text.hpp"
@@ -21,6 +22,30 @@ void write_meta(Database& db, std::string_view key, std::string_view value) {
   Statement st(db, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   st.bind(1, key).bind(2, value).run();
 }
+
+// True when JSON text nests arrays/objects deeper than `limit`. Checked before parsing:
+// copying a deeply nested value recurses and could exhaust the stack.
+bool nests_deeper_than(std::string_view json, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+constexpr int kMaxNesting = 32;
 
 Json error_reply(std::string code, std::string message, std::string field = {}) {
   return CommandError(std::move(code), std::move(message), std::move(field)).to_json();
@@ -60,6 +85,7 @@ Core::Core(const std::string& path, CoreOptions options) {
   register_company_commands(registry_);
   register_list_commands(registry_);
   register_duplicate_commands(registry_);
+  register_deal_commands(registry_);
 }
 
 Core::~Core() = default;
@@ -75,7 +101,8 @@ Json Core::call(std::string_view name, const Json& args) {
   last_call_wrote_ = false;
   const CommandSpec* spec = registry_.find(name);
   if (!spec) {
-    return error_reply("unknown_command", "Unknown command \"" + std::string(name.substr(0, 100)) + "\"", "command");
+    if (!text::is_valid_utf8(name)) return error_reply("invalid_utf8", "The command name is not valid UTF-8", "command");
+    return error_reply("unknown_command", "Unknown command \"" + std::string(text::cut(name, 100)) + "\"", "command");
   }
   if (!args.is_object() && !args.is_null()) {
     return error_reply("invalid_args", "Arguments must be a JSON object", "args");
@@ -113,6 +140,9 @@ Json Core::call_text(std::string_view name, std::string_view args_json) {
   }
   if (!text::is_valid_utf8(args_json)) return error_reply("invalid_utf8", "The arguments are not valid UTF-8", "args");
   if (text::trim(args_json).empty()) return call(name, Json::object());
+  if (nests_deeper_than(args_json, kMaxNesting)) {
+    return error_reply("too_deep", "The arguments nest deeper than " + std::to_string(kMaxNesting) + " levels", "args");
+  }
   Json args = Json::parse(args_json, nullptr, /*allow_exceptions=*/false);
   if (args.is_discarded()) return error_reply("invalid_json", "The arguments are not valid JSON", "args");
   return call(name, args);
@@ -122,6 +152,9 @@ Json Core::call_request_line(std::string_view line) {
   last_call_wrote_ = false;
   if (line.size() > kMaxRequestBytes) return error_reply("too_large", "The request line is too large", "request");
   if (!text::is_valid_utf8(line)) return error_reply("invalid_utf8", "The request is not valid UTF-8", "request");
+  if (nests_deeper_than(line, kMaxNesting + 1)) {
+    return error_reply("too_deep", "The request nests deeper than " + std::to_string(kMaxNesting) + " levels", "request");
+  }
   Json request = Json::parse(line, nullptr, false);
   if (request.is_discarded()) return error_reply("invalid_json", "The request is not valid JSON", "request");
   if (!request.is_object()) {
@@ -132,7 +165,8 @@ Json Core::call_request_line(std::string_view line) {
     return error_reply("invalid_request", "The request needs \"command\" as a string", "command");
   }
   auto args = request.find("args");
-  Json reply = call(command->get<std::string>(), args == request.end() ? Json::object() : *args);
+  static const Json empty = Json::object();
+  Json reply = call(command->get<std::string>(), args == request.end() ? empty : *args);
   if (auto id = request.find("request_id"); id != request.end()) reply["request_id"] = *id;
   return reply;
 }

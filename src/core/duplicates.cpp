@@ -109,13 +109,18 @@ dedupe::Match match_company(std::string_view subject_entity, const Json& subject
   return m;
 }
 
+// Candidates among `entities` (e.g. {"lead", "contact", "company"}), best first, at most `limit`.
 std::vector<Candidate> find_candidates(Database& db, std::string_view subject_entity, const Json& subject,
-                                       std::string_view exclude_id, std::size_t limit) {
+                                       std::string_view exclude_id, std::size_t limit,
+                                       std::initializer_list<std::string_view> entities = {"lead", "contact", "company"}) {
   std::vector<std::string> keys = keys_of(db, subject_entity, subject);
   std::vector<std::pair<std::string, std::string>> found;
   {
     std::set<std::pair<std::string, std::string>> seen;
-    Statement st(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 LIMIT 200");
+    std::string in;
+    for (auto e : entities) in += std::string(in.empty() ? "'" : ", '") + std::string(e) + "'";
+    // Keys are cheap; a key shared by very many records (a switchboard number) is capped.
+    Statement st(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 AND entity IN (" + in + ") LIMIT 500");
     for (const auto& key : keys) {
       st.bind(1, key);
       while (st.step()) {
@@ -194,8 +199,12 @@ Json duplicates_command(CommandContext& ctx, const Json& args, std::string_view 
     for (const auto& f : type.fields) {
       if (f.kind == FieldKind::text || f.kind == FieldKind::reference) {
         subject[std::string(f.name)] = fields.text(f.name, f.rule).value_or("");
-      } else if (f.kind == FieldKind::text_list && record.contains(f.name)) {
-        subject[std::string(f.name)] = fields.raw(f.name).is_array() ? fields.raw(f.name) : Json::array();
+      } else if (f.kind == FieldKind::text_list && record.contains(f.name) && !fields.raw(f.name).is_null()) {
+        subject[std::string(f.name)] = read_text_list(f, fields.raw(f.name));
+      } else if (f.kind == FieldKind::boolean && record.contains(f.name)) {
+        if (!fields.raw(f.name).is_boolean() && !fields.raw(f.name).is_null()) {
+          throw CommandError("wrong_type", "The field " + std::string(f.name) + " must be true or false", std::string(f.name));
+        }
       }
     }
     if (record.contains("company_name")) subject["company_name"] = fields.text("company_name").value_or("");
@@ -236,12 +245,9 @@ Json with_warnings(Json record) {
 
 // Candidates for a conversion: the best matching contact and company of a lead.
 Json conversion_candidates(Database& db, const Json& lead) {
-  auto found = find_candidates(db, "lead", lead, str(lead, "id"), 20);
-  std::vector<Candidate> people, companies;
-  for (auto& c : found) {
-    if (c.entity == "contact") people.push_back(c);
-    if (c.entity == "company") companies.push_back(c);
-  }
+  // Searched separately, so many look-alike leads cannot push the contact or company out.
+  auto people = find_candidates(db, "lead", lead, str(lead, "id"), 10, {"contact"});
+  auto companies = find_candidates(db, "lead", lead, str(lead, "id"), 10, {"company"});
   return Json{{"contacts", candidates_json(people)}, {"companies", candidates_json(companies)}};
 }
 

@@ -153,7 +153,8 @@ Json lead_enrich(CommandContext& ctx, const Json& args) {
     throw CommandError("read_only", "A converted lead cannot be changed; update its contact instead", "id");
   }
   const Json& fields = reader.raw("fields");
-  if (!fields.is_object()) throw CommandError("required", "fields must be an object of lead fields", "fields");
+  if (fields.is_null()) throw CommandError("required", "fields (an object of lead fields) is required", "fields");
+  if (!fields.is_object()) throw CommandError("wrong_type", "fields must be an object of lead fields", "fields");
   ArgsReader field_reader(fields);
   field_reader.allow_only({"name", "company", "title", "email", "phone", "city", "country", "website", "source",
                            "event", "interest", "notes", "owner", "consent", "tags"});
@@ -211,15 +212,12 @@ std::vector<std::string> fill_existing(Json& record, const Json& values, const s
     Json& current = record[key];
     if (value.is_array()) {
       bool added = false;
+      const FieldDef* field = contact_type().field(key);
       for (const auto& v : value) {
+        const std::string& text = v.get_ref<const std::string&>();
         bool present = false;
-        for (const auto& c : current) {
-          present = present || text::fold(c.get<std::string>()) == text::fold(v.get<std::string>()) ||
-                    (key == "emails" && dedupe::normalize_email(c.get<std::string>()) == dedupe::normalize_email(v.get<std::string>())) ||
-                    (key == "phones" && !dedupe::normalize_phone(v.get<std::string>()).empty() &&
-                     dedupe::normalize_phone(c.get<std::string>()) == dedupe::normalize_phone(v.get<std::string>()));
-        }
-        if (!present && !v.get<std::string>().empty()) {
+        for (const auto& c : current) present = present || entry_key(*field, c.get<std::string>()) == entry_key(*field, text);
+        if (!present && !text.empty()) {
           current.push_back(v);
           added = true;
         }
@@ -246,10 +244,24 @@ std::pair<std::string, std::string> read_choice(const Json& args, const char* ke
   auto it = args.find(key);
   if (it == args.end() || it->is_null()) return {default_mode, ""};
   if (!it->is_object()) throw CommandError("wrong_type", std::string(key) + " must be {mode, id}", key);
-  ArgsReader reader(*it);
-  reader.allow_only({"mode", "id"});
-  std::string mode = reader.text("mode", {10}).value_or(default_mode);
-  std::string id = reader.text("id", {64}).value_or("");
+  for (const auto& [name, value] : it->items()) {
+    if (name != "mode" && name != "id") {
+      throw CommandError("unknown_field", "Unknown field \"" + std::string(text::cut(name, 60)) + "\" in " + key, key);
+    }
+  }
+  auto read = [&](const char* name, std::size_t max) {
+    auto v = it->find(name);
+    if (v == it->end() || v->is_null()) return std::string();
+    if (!v->is_string()) throw CommandError("wrong_type", std::string(key) + "." + name + " must be text", key);
+    return check_text(std::string(key) + "." + name, v->get<std::string>(), {max});
+  };
+  std::string id = read("id", 64);
+  // An id alone means linking to that record.
+  std::string mode = read("mode", 10);
+  if (mode.empty()) mode = id.empty() ? default_mode : "link";
+  if (mode != "link" && !id.empty()) {
+    throw CommandError("invalid_value", std::string(key) + ".id is only used with mode link", key);
+  }
   bool none_ok = std::string_view(key) == "company";
   if (mode != "new" && mode != "link" && !(none_ok && mode == "none")) {
     throw CommandError("invalid_value",

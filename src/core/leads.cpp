@@ -1,5 +1,6 @@
 // Lead commands: lead.create, lead.get, lead.update, lead.delete, lead.list. The lifecycle
 // (qualify, disqualify, reopen, convert, merge) lives in lead_lifecycle.cpp.
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -60,16 +61,17 @@ void check_has_name_or_company(const Json& lead) {
 
 // Normalises what apply_fields cannot: the source against its list, and the consent time.
 void finish_fields(CommandContext& ctx, Json& lead, std::vector<std::string>& changed) {
+  bool consent_changed = false;
   for (const auto& name : changed) {
     if (name == "source") {
       lead["source"] = resolve_list_value(ctx.db, "lead_source", lead["source"].get<std::string>(), "source");
     }
-    if (name == "consent") {
-      // The time consent was given is part of the consent (KVKK): set when it turns on.
-      lead["consent_at"] = lead["consent"].get<bool>() ? format_iso8601(ctx.clock.now_ms()) : "";
-      changed.emplace_back("consent_at");
-      break;
-    }
+    consent_changed = consent_changed || name == "consent";
+  }
+  if (consent_changed) {
+    // The time consent was given is part of the consent (KVKK): set when it turns on.
+    lead["consent_at"] = lead["consent"].get<bool>() ? format_iso8601(ctx.clock.now_ms()) : "";
+    changed.emplace_back("consent_at");
   }
 }
 
@@ -100,14 +102,17 @@ Json lead_update(CommandContext& ctx, const Json& args) {
   allowed.push_back("status");
   reader.allow_only(allowed);
   Json lead = require_record(ctx.db, lead_type(), reader.required_text("id", {64}));
+  const Json before = lead;
   const std::string current = lead["status"].get<std::string>();
   if (current == "converted") {
-    throw CommandError("read_only", "A converted lead cannot be changed; edit the contact or company it became",
-                       "status");
+    throw CommandError("read_only", "A converted lead cannot be changed; edit the contact or company it became", "id");
   }
   std::vector<std::string> changed = apply_fields(lead_type(), reader, lead);
   finish_fields(ctx, lead, changed);
+  // A label given for the source ("Trade show") is the same value as its key: not a change.
+  std::erase_if(changed, [&](const std::string& f) { return before[f] == lead[f]; });
   if (auto status = reader.text("status", {20})) {
+    if (status->empty()) throw CommandError("invalid_value", "status cannot be empty", "status");
     // Only the working state is set by hand; other moves have their own commands.
     bool simple = (*status == "new" || *status == "working") && (current == "new" || current == "working");
     if (*status != current && !simple) {
@@ -161,7 +166,7 @@ Json lead_list(CommandContext& ctx, const Json& args) {
     add_equal("status", *status);
   }
   if (auto source = reader.text("source", {100}); source && !source->empty()) {
-    add_equal("source", resolve_list_value(ctx.db, "lead_source", *source, "source"));
+    add_equal("source", resolve_list_value(ctx.db, "lead_source", *source, "source", true));
   }
   if (auto event = reader.text("event", {200}); event && !event->empty()) add_equal("event", *event);
   if (auto owner = reader.text("owner", {100}); owner && !owner->empty()) add_equal("owner", *owner);

@@ -50,6 +50,9 @@ Json list_add(CommandContext& ctx, const Json& args) {
   if (label_tr.empty() && label_en.empty()) throw CommandError("required", "A label is required", "label_tr");
   if (label_tr.empty()) label_tr = label_en;
   if (label_en.empty()) label_en = label_tr;
+  if (text::fold(label_tr).empty() || text::fold(label_en).empty()) {
+    throw CommandError("invalid_value", "A label needs at least one letter or digit", "label_tr");
+  }
   // The key is the folded label with underscores: readable in exports and stable.
   std::string key = text::fold(label_en);
   for (char& c : key) {
@@ -72,6 +75,20 @@ Json list_add(CommandContext& ctx, const Json& args) {
   return Json{{"list", list}, {"key", key}, {"label_tr", label_tr}, {"label_en", label_en}, {"archived", false}};
 }
 
+// Refuses a label without letters or digits, and one another value of the list already has.
+void check_label(CommandContext& ctx, const std::string& list, const std::string& key, const std::string& label,
+                 const char* field) {
+  if (text::fold(label).empty()) {
+    throw CommandError("invalid_value", "A label needs at least one letter or digit", field);
+  }
+  Statement same(ctx.db, "SELECT key FROM list_values WHERE list = ?1 AND key <> ?2 AND "
+                         "(kervan_fold(label_tr) = ?3 OR kervan_fold(label_en) = ?3)");
+  same.bind(1, list).bind(2, key).bind(3, text::fold(label));
+  if (same.step()) {
+    throw CommandError("duplicate", "The list already has \"" + label + "\" (key " + same.column_text(0) + ")", field);
+  }
+}
+
 Json list_update(CommandContext& ctx, const Json& args) {
   ArgsReader reader(args);
   reader.allow_only({"list", "key", "label_tr", "label_en", "archived"});
@@ -83,6 +100,8 @@ Json list_update(CommandContext& ctx, const Json& args) {
   std::string label_tr = reader.text("label_tr", {100}).value_or(find.column_text(0));
   std::string label_en = reader.text("label_en", {100}).value_or(find.column_text(1));
   if (label_tr.empty() || label_en.empty()) throw CommandError("required", "Labels cannot be empty", "label_tr");
+  check_label(ctx, list, key, label_tr, "label_tr");
+  check_label(ctx, list, key, label_en, "label_en");
   bool archived = reader.boolean("archived").value_or(find.column_int(2) != 0);
   Statement st(ctx.db, "UPDATE list_values SET label_tr = ?3, label_en = ?4, archived = ?5 WHERE list = ?1 AND key = ?2");
   st.bind(1, list).bind(2, key).bind(3, label_tr).bind(4, label_en).bind(5, archived ? 1 : 0).run();
@@ -91,11 +110,14 @@ Json list_update(CommandContext& ctx, const Json& args) {
 
 }  // namespace
 
-std::string resolve_list_value(Database& db, std::string_view list, std::string_view value, std::string_view field) {
+std::string resolve_list_value(Database& db, std::string_view list, std::string_view value, std::string_view field,
+                               bool allow_archived) {
   if (value.empty()) return {};
-  Statement st(db, "SELECT key FROM list_values WHERE list = ?1 AND (key = ?2 OR kervan_fold(label_tr) = ?3 OR "
-                   "kervan_fold(label_en) = ?3) ORDER BY key = ?2 DESC LIMIT 1");
-  st.bind(1, list).bind(2, value).bind(3, text::fold(value));
+  // A value without letters never matches a label (it would fold to "").
+  Statement st(db, "SELECT key FROM list_values WHERE list = ?1 AND (?4 OR archived = 0) AND (key = ?2 OR "
+                   "(?3 <> '' AND (kervan_fold(label_tr) = ?3 OR kervan_fold(label_en) = ?3))) "
+                   "ORDER BY key = ?2 DESC LIMIT 1");
+  st.bind(1, list).bind(2, value).bind(3, text::fold(value)).bind(4, allow_archived ? 1 : 0);
   if (st.step()) return st.column_text(0);
   std::string allowed;
   Statement all(db, "SELECT key FROM list_values WHERE list = ?1 AND archived = 0 ORDER BY position");

@@ -2,7 +2,10 @@
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
+#include <cctype>
+
 #include "core/database.hpp"
+#include "core/dedupe.hpp"
 #include "core/record_types.hpp"
 #include "core/text.hpp"
 
@@ -52,19 +55,41 @@ Json read_row(const Statement& st, const RecordType& type) {
   return record;
 }
 
-// A list of strings: each trimmed and checked, empties dropped, duplicates (after folding)
-// dropped, order kept.
+}  // namespace
+
+// When two entries of a list field are the same: e-mails and phones by their canonical form,
+// other texts by their folded letters plus their punctuation ("Sıcak" = "sıcak", "C++" != "C#").
+std::string entry_key(const FieldDef& f, const std::string& text) {
+  if (f.name == "emails") {
+    std::string email = dedupe::normalize_email(text);
+    if (!email.empty()) return email;
+  }
+  if (f.name == "phones") {
+    std::string phone = dedupe::normalize_phone(text);
+    if (!phone.empty()) return phone;
+  }
+  std::string key = text::fold(text) + "|";
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x80 && !std::isalnum(static_cast<unsigned char>(c)) && c != ' ') key += c;
+  }
+  return key;
+}
+
+// A list of strings: each trimmed and checked, empties dropped, repeats dropped, order kept.
 Json read_text_list(const FieldDef& f, const Json& value) {
   std::string name(f.name);
   if (!value.is_array()) throw CommandError("wrong_type", "The field " + name + " must be a list of texts", name);
-  if (value.size() > 50) throw CommandError("too_long", "The field " + name + " has more than 50 entries", name);
+  if (value.size() > kMaxListEntries) {
+    throw CommandError("too_long", "The field " + name + " has more than " + std::to_string(kMaxListEntries) + " entries",
+                       name);
+  }
   Json out = Json::array();
   std::vector<std::string> seen;
   for (const auto& item : value) {
     if (!item.is_string()) throw CommandError("wrong_type", "Every entry of " + name + " must be text", name);
     std::string text = check_text(name, item.get_ref<const std::string&>(), f.rule);
     if (text.empty()) continue;
-    std::string key = text::fold(text);
+    std::string key = entry_key(f, text);
     bool dup = false;
     for (const auto& s : seen) dup = dup || s == key;
     if (dup) continue;
@@ -74,7 +99,6 @@ Json read_text_list(const FieldDef& f, const Json& value) {
   return out;
 }
 
-}  // namespace
 
 const FieldDef* RecordType::field(std::string_view name) const {
   for (const auto& f : fields) {
@@ -100,7 +124,7 @@ Json require_record(Database& db, const RecordType& type, std::string_view id, s
   auto record = find_record(db, type, id);
   if (!record) {
     throw CommandError("not_found",
-                       "No " + std::string(type.label) + " has the id \"" + std::string(id.substr(0, 80)) + "\"",
+                       "No " + std::string(type.label) + " has the id \"" + std::string(text::cut(id, 80)) + "\"",
                        std::string(field));
   }
   return *record;
@@ -169,7 +193,27 @@ std::string search_text_of(const RecordType& type, const Json& record) {
   return out + digits;
 }
 
+void check_limits(const RecordType& type, const Json& record) {
+  for (const auto& f : type.fields) {
+    std::string name(f.name);
+    const Json& value = record[name];
+    if (value.is_string() && text::count_code_points(value.get_ref<const std::string&>()) > f.rule.max_chars) {
+      throw CommandError("too_long",
+                         "The " + std::string(type.label) + "'s " + name + " would have more than " +
+                             std::to_string(f.rule.max_chars) + " characters",
+                         name);
+    }
+    if (value.is_array() && value.size() > kMaxListEntries) {
+      throw CommandError("too_long",
+                         "The " + std::string(type.label) + "'s " + name + " would have more than " +
+                             std::to_string(kMaxListEntries) + " entries",
+                         name);
+    }
+  }
+}
+
 void insert_record(CommandContext& ctx, const RecordType& type, Json& record, std::vector<std::string> fields) {
+  check_limits(type, record);
   HlcStamp stamp = ctx.clock.tick();
   std::string now = format_iso8601(stamp.wall_ms);
   record["created_at"] = now;
@@ -191,6 +235,7 @@ void insert_record(CommandContext& ctx, const RecordType& type, Json& record, st
 
 void update_record(CommandContext& ctx, const RecordType& type, Json& record, const std::vector<std::string>& changed) {
   if (changed.empty()) return;
+  check_limits(type, record);
   HlcStamp stamp = ctx.clock.tick();
   record["updated_at"] = format_iso8601(stamp.wall_ms);
   std::string sql = "UPDATE " + std::string(type.table) + " SET ";
@@ -236,6 +281,19 @@ Json update_from_args(CommandContext& ctx, const RecordType& type, const Json& a
   update_record(ctx, type, record, changed);
   if (!changed.empty()) refresh_dedupe_keys(ctx.db, type.entity, record["id"].get<std::string>(), record);
   return record;
+}
+
+void clear_links(CommandContext& ctx, const RecordType& type, std::string_view field, std::string_view target_id) {
+  std::vector<std::string> ids;
+  Statement st(ctx.db, "SELECT id FROM " + std::string(type.table) + " WHERE " + std::string(field) + " = ?1");
+  st.bind(1, target_id);
+  while (st.step()) ids.push_back(st.column_text(0));
+  for (const auto& id : ids) {
+    Json record = require_record(ctx.db, type, id);
+    record[std::string(field)] = "";
+    update_record(ctx, type, record, {std::string(field)});
+    refresh_dedupe_keys(ctx.db, type.entity, id, record);
+  }
 }
 
 void delete_record(CommandContext& ctx, const RecordType& type, std::string_view id) {

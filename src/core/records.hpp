@@ -21,6 +21,15 @@ enum class FieldKind {
   reference,  // id of another record (or ""), stored as TEXT or NULL
 };
 
+// Entries a list field (tags, e-mails, phones) may hold.
+inline constexpr std::size_t kMaxListEntries = 50;
+
+// Refuses a record whose text or list fields exceed their limits (naming the field); run by
+// insert_record and update_record, so values built by merges and conversions are held to
+// the same limits as typed ones.
+struct RecordType;
+void check_limits(const RecordType& type, const Json& record);
+
 struct FieldDef {
   std::string_view name;     // API key and column name
   FieldKind kind = FieldKind::text;
@@ -63,6 +72,11 @@ std::vector<std::string> apply_fields(const RecordType& type, const ArgsReader& 
 
 // A new record with every field at its empty value and a fresh id.
 Json blank_record(const RecordType& type);
+
+// The identity of one entry of a list field, for spotting repeats.
+std::string entry_key(const FieldDef& f, const std::string& text);
+// Parses a list field's value (trimmed, checked, repeats dropped); refuses wrong types.
+Json read_text_list(const FieldDef& f, const Json& value);
 
 // Stores a new record (id, fields, created_at/updated_at set from `now`) and stamps `fields`
 // plus created_at in the change log; `search_text` is computed by `search`.

@@ -151,6 +151,163 @@ constexpr Migration kMigrations[] = {
       ) WITHOUT ROWID;
       CREATE INDEX dedupe_keys_by_record ON dedupe_keys(entity, record_id);
     )sql"},
+    {3, R"sql(
+      -- Deals move through pipelines: ordered stages with a default win probability and the
+      -- number of quiet days after which an open deal counts as stale (0 = never).
+      CREATE TABLE pipelines (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL CHECK (name <> ''),
+        name_tr     TEXT NOT NULL DEFAULT '',
+        position    INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+
+      CREATE TABLE stages (
+        id               TEXT PRIMARY KEY,
+        pipeline_id      TEXT NOT NULL REFERENCES pipelines(id),
+        name             TEXT NOT NULL CHECK (name <> ''),
+        name_tr          TEXT NOT NULL DEFAULT '',
+        position         INTEGER NOT NULL DEFAULT 0,
+        probability      INTEGER NOT NULL DEFAULT 0 CHECK (probability BETWEEN 0 AND 100),
+        stale_after_days INTEGER NOT NULL DEFAULT 0 CHECK (stale_after_days >= 0),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+      );
+      CREATE INDEX stages_by_pipeline ON stages(pipeline_id, position);
+
+      -- Checklist steps of a stage, and which of them each deal has done.
+      CREATE TABLE stage_steps (
+        id          TEXT PRIMARY KEY,
+        stage_id    TEXT NOT NULL REFERENCES stages(id),
+        text        TEXT NOT NULL CHECK (text <> ''),
+        required    INTEGER NOT NULL DEFAULT 0,
+        position    INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE INDEX stage_steps_by_stage ON stage_steps(stage_id, position);
+
+      CREATE TABLE deals (
+        id                   TEXT PRIMARY KEY,
+        name                 TEXT NOT NULL CHECK (name <> ''),
+        -- No foreign keys to companies, contacts and leads: deleting or merging those must
+        -- not be blocked by a deal; a dangling id reads as "no longer there".
+        company_id           TEXT,
+        contact_id           TEXT,
+        owner                TEXT NOT NULL DEFAULT '',
+        pipeline_id          TEXT NOT NULL REFERENCES pipelines(id),
+        stage_id             TEXT NOT NULL REFERENCES stages(id),
+        amount               INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),
+        currency             TEXT NOT NULL DEFAULT 'TRY',
+        probability          INTEGER NOT NULL DEFAULT 0 CHECK (probability BETWEEN 0 AND 100),
+        probability_override INTEGER NOT NULL DEFAULT 0,
+        expected_close       TEXT NOT NULL DEFAULT '',
+        status               TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'won', 'lost')),
+        lost_reason          TEXT NOT NULL DEFAULT '',
+        closed_at            TEXT NOT NULL DEFAULT '',
+        won_amount           INTEGER,
+        close_rate_micro     INTEGER,
+        close_base_currency  TEXT NOT NULL DEFAULT '',
+        source_lead_id       TEXT,
+        notes                TEXT NOT NULL DEFAULT '',
+        tags                 TEXT NOT NULL DEFAULT '[]',
+        stage_entered_at     TEXT NOT NULL,
+        created_at           TEXT NOT NULL,
+        updated_at           TEXT NOT NULL,
+        search_text          TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX deals_by_stage ON deals(stage_id, status);
+      CREATE INDEX deals_by_pipeline ON deals(pipeline_id, status);
+      CREATE INDEX deals_by_company ON deals(company_id);
+
+      -- Every stage a deal entered and left; confirmed lists required steps skipped on purpose.
+      CREATE TABLE deal_stage_history (
+        id          TEXT PRIMARY KEY,
+        deal_id     TEXT NOT NULL REFERENCES deals(id),
+        stage_id    TEXT NOT NULL,
+        stage_name  TEXT NOT NULL DEFAULT '',
+        entered_at  TEXT NOT NULL,
+        left_at     TEXT NOT NULL DEFAULT '',
+        reason      TEXT NOT NULL DEFAULT '',
+        confirmed   TEXT NOT NULL DEFAULT '[]',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE INDEX deal_stage_history_by_deal ON deal_stage_history(deal_id, entered_at);
+
+      CREATE TABLE deal_steps (
+        id          TEXT PRIMARY KEY,
+        deal_id     TEXT NOT NULL REFERENCES deals(id),
+        step_id     TEXT NOT NULL REFERENCES stage_steps(id),
+        done        INTEGER NOT NULL DEFAULT 0,
+        done_at     TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        UNIQUE (deal_id, step_id)
+      );
+
+      -- Exchange rates: how many base-currency units one unit is, in millionths.
+      CREATE TABLE rates (
+        id             TEXT PRIMARY KEY,
+        currency       TEXT NOT NULL UNIQUE,
+        per_base_micro INTEGER NOT NULL CHECK (per_base_micro > 0),
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+      );
+
+      CREATE TABLE activities (
+        id               TEXT PRIMARY KEY,
+        type             TEXT NOT NULL CHECK (type IN ('call', 'meeting', 'task', 'email', 'note')),
+        subject          TEXT NOT NULL CHECK (subject <> ''),
+        due_at           TEXT NOT NULL DEFAULT '',
+        duration_minutes INTEGER NOT NULL DEFAULT 0,
+        done             INTEGER NOT NULL DEFAULT 0,
+        done_at          TEXT NOT NULL DEFAULT '',
+        owner            TEXT NOT NULL DEFAULT '',
+        notes            TEXT NOT NULL DEFAULT '',
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        search_text      TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX activities_by_due ON activities(done, due_at);
+
+      CREATE TABLE activity_links (
+        id          TEXT PRIMARY KEY,
+        activity_id TEXT NOT NULL REFERENCES activities(id),
+        entity      TEXT NOT NULL CHECK (entity IN ('deal', 'lead', 'contact', 'company')),
+        record_id   TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        UNIQUE (activity_id, entity, record_id)
+      );
+      CREATE INDEX activity_links_by_record ON activity_links(entity, record_id);
+
+      -- The default pipeline, with stable ids so every device seeds the same records.
+      INSERT INTO pipelines(id, name, name_tr, position, created_at, updated_at) VALUES
+        ('00000000-0000-4000-8000-000000000100', 'Sales', 'Satış', 1,
+         '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+      INSERT INTO stages(id, pipeline_id, name, name_tr, position, probability, stale_after_days, created_at, updated_at)
+      VALUES
+        ('00000000-0000-4000-8000-000000000101', '00000000-0000-4000-8000-000000000100', 'Qualification',
+         'Nitelendirme', 1, 10, 14, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+        ('00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000100', 'Needs analysis',
+         'İhtiyaç analizi', 2, 20, 14, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+        ('00000000-0000-4000-8000-000000000103', '00000000-0000-4000-8000-000000000100', 'Proposal preparation',
+         'Teklif hazırlığı', 3, 40, 14, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+        ('00000000-0000-4000-8000-000000000104', '00000000-0000-4000-8000-000000000100', 'Negotiation',
+         'Pazarlık', 4, 70, 21, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+        ('00000000-0000-4000-8000-000000000105', '00000000-0000-4000-8000-000000000100', 'Contract',
+         'Sözleşme', 5, 90, 30, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+
+      INSERT INTO list_values(list, key, label_tr, label_en, position) VALUES
+        ('deal_lost_reason', 'price', 'Fiyat', 'Price', 1),
+        ('deal_lost_reason', 'competitor', 'Rakip', 'Competitor', 2),
+        ('deal_lost_reason', 'no_budget', 'Bütçe yok', 'No budget', 3),
+        ('deal_lost_reason', 'no_decision', 'Karar çıkmadı', 'No decision', 4),
+        ('deal_lost_reason', 'timing', 'Zamanlama', 'Timing', 5),
+        ('deal_lost_reason', 'other', 'Diğer', 'Other', 6);
+    )sql"},
 };
 
 }  // namespace

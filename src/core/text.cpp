@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace kervan::text {
@@ -154,11 +155,54 @@ int compare_turkish(std::string_view a, std::string_view b) {
   return raw < 0 ? -1 : (raw > 0 ? 1 : 0);
 }
 
+namespace {
+bool is_space(int32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0xA0 ||
+         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+}  // namespace
+
 std::string_view trim(std::string_view s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  // Leading: decode forwards.
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t at = i;
+    int32_t cp = next_code_point(s, i);
+    if (!is_space(cp)) {
+      i = at;
+      break;
+    }
+  }
+  s.remove_prefix(std::min(i, s.size()));
+  // Trailing: find the start of the last code point, test it, repeat.
+  while (!s.empty()) {
+    std::size_t start = s.size() - 1;
+    while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+    std::size_t k = start;
+    int32_t cp = next_code_point(s, k);
+    if (!is_space(cp)) break;
+    s.remove_suffix(s.size() - start);
+  }
   return s;
+}
+
+bool has_forbidden_characters(std::string_view s, bool allow_newlines) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    int32_t cp = next_code_point(s, i);
+    bool newline = cp == '\n' || cp == '\r' || cp == '\t';
+    if ((cp < 0x20 && !(allow_newlines && newline)) || (cp >= 0x7F && cp <= 0x9F)) return true;
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) return true;
+  }
+  return false;
+}
+
+std::string_view cut(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
 }
 
 }  // namespace kervan::text

@@ -24,7 +24,16 @@ std::string fold(std::string_view s);
 // v y z), case-insensitive first; ties broken by the raw bytes so the order is total.
 int compare_turkish(std::string_view a, std::string_view b);
 
-// s without leading and trailing ASCII whitespace.
+// s without leading and trailing whitespace, Unicode spaces included (no-break space,
+// zero-width space, ideographic space, byte order mark...). s must be valid UTF-8.
 std::string_view trim(std::string_view s);
+
+// True for code points that must not be stored in people's text: C0/C1 controls (except
+// the ones `allow_newlines` lets through: \n, \r, \t) and bidirectional overrides that can
+// make text display differently from what it is.
+bool has_forbidden_characters(std::string_view s, bool allow_newlines);
+
+// At most max_bytes of s, cut at a character boundary (for messages quoting user input).
+std::string_view cut(std::string_view s, std::size_t max_bytes);
 
 }  // namespace kervan::text

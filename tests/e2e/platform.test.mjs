@@ -26,7 +26,7 @@ export const tests = [
         const updated = await page.evaluate((id) => window.kervan.call('lead.update', { id, city: 'Bodrum' }), created.id);
         t.assert(updated.city === 'Bodrum', `update: ${JSON.stringify(updated)}`);
         const info = await page.evaluate(() => window.kervan.call('app.info'));
-        t.assert(info.schema_version === 2 && info.counts.leads === 1 && info.version, `info: ${JSON.stringify(info)}`);
+        t.assert(info.schema_version === 3 && info.counts.leads === 1 && info.version, `info: ${JSON.stringify(info)}`);
 
         const bad = await page.evaluate(async () => {
           const k = window.kervan;
