@@ -12,14 +12,14 @@
 namespace kervan {
 namespace {
 
-constexpr std::string_view kLists[] = {"lead_source", "disqualify_reason"};
+constexpr std::string_view kLists[] = {"lead_source", "disqualify_reason", "deal_lost_reason"};
 
 std::string require_list(const ArgsReader& reader) {
   std::string list = reader.required_text("list", {40});
   for (auto l : kLists) {
     if (l == list) return list;
   }
-  throw CommandError("invalid_value", "Unknown list \"" + list + "\"; use lead_source or disqualify_reason", "list");
+  throw CommandError("invalid_value", "Unknown list \"" + list + "\"; use lead_source, disqualify_reason or deal_lost_reason", "list");
 }
 
 Json list_get(CommandContext& ctx, const Json& args) {

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/database.hpp"
+#include "core/deals.hpp"
 #include "core/dedupe.hpp"
 #include "core/record_types.hpp"
 #include "core/text.hpp"
@@ -297,6 +298,7 @@ void clear_links(CommandContext& ctx, const RecordType& type, std::string_view f
 }
 
 void delete_record(CommandContext& ctx, const RecordType& type, std::string_view id) {
+  drop_links_to(ctx, type.entity, id);  // activities linked to the record lose that link
   Statement st(ctx.db, "DELETE FROM " + std::string(type.table) + " WHERE id = ?1");
   st.bind(1, id).run();
   ctx.changes.record_delete(type.entity, id, ctx.clock.tick());

@@ -7,7 +7,7 @@
 namespace kervan::ui {
 
 App::App(Core& core, platform::Platform& platform)
-    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_) {
+    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_), deals_(ctx_) {
   // The saved choice wins; the first start follows the browser's language.
   Json saved = core.call("settings.get", {{"key", "language"}});
   if (!is_error(saved) && saved["value"].is_string()) {
@@ -121,6 +121,7 @@ void App::draw() {
     };
     const TabDef tabs[] = {{Tab::leads, "tab.leads", "leads"},
                            {Tab::booth, "tab.booth", "booth"},
+                           {Tab::deals, "tab.deals", "deals"},
                            {Tab::contacts, "tab.contacts", "contacts"},
                            {Tab::companies, "tab.companies", "companies"}};
     for (const auto& t : tabs) {
@@ -145,6 +146,7 @@ void App::draw() {
           booth_.draw_duplicates();
           ImGui::EndChild();
           break;
+        case Tab::deals: deals_.draw(); break;
         case Tab::contacts: contacts_.draw(); break;
         case Tab::companies: companies_.draw(); break;
       }

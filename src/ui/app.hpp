@@ -5,6 +5,7 @@
 
 #include "ui/companies_view.hpp"
 #include "ui/contacts_view.hpp"
+#include "ui/deals_board.hpp"
 #include "ui/i18n.hpp"
 #include "ui/lead_form.hpp"
 #include "ui/leads_view.hpp"
@@ -21,7 +22,7 @@ class App {
   void draw();
 
  private:
-  enum class Tab { leads, booth, contacts, companies };
+  enum class Tab { leads, booth, deals, contacts, companies };
 
   UiContext ctx_;
   LeadsView leads_;
@@ -30,6 +31,7 @@ class App {
   ContactsView contacts_;
   CompaniesView companies_;
   ListsEditor lists_;
+  DealsBoard deals_;
   Tab tab_ = Tab::leads;
   int switch_to_ = -1;  // a tab to select on the next frame (following a link)
 

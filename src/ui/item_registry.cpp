@@ -46,6 +46,17 @@ void item_registry_label_last_item(const char* label) {
   ImGuiTestEngineHook_ItemInfo(&g, g.LastItemData.ID, label, g.LastItemData.StatusFlags);
 }
 
+void item_registry_label_last_rect(const char* label) {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  Item item;
+  item.id = ImGui::GetID(label);
+  item.rect = g.LastItemData.Rect;
+  item.label = label;
+  item.window = g.CurrentWindow ? g.CurrentWindow->Name : "";
+  g_building_index[item.id] = g_building.size();
+  g_building.push_back(std::move(item));
+}
+
 void item_registry_end_frame() {
   g_last_frame.clear();
   for (auto& item : g_building) {

@@ -11,6 +11,9 @@ void item_registry_begin_frame();
 // Labels the last submitted item for widgets that ImGui does not describe to the hooks
 // (table headers).
 void item_registry_label_last_item(const char* label);
+// Reports the last item's rectangle under `label` even when it has no id (child windows
+// used as drop targets).
+void item_registry_label_last_rect(const char* label);
 // Call after ImGui::Render(): the collected items become "the last frame".
 void item_registry_end_frame();
 // The last frame's items as a JSON array: [{"label", "id", "window", "x", "y", "w", "h",

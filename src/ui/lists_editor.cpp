@@ -77,6 +77,7 @@ void ListsEditor::draw() {
   if (ImGui::Begin(title.c_str(), &open_)) {
     draw_list("lead_source", "lists.lead_source");
     draw_list("disqualify_reason", "lists.disqualify_reason");
+    draw_list("deal_lost_reason", "lists.deal_lost_reason");
     if (!message_.empty()) {
       ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s",
                          message_.c_str());
