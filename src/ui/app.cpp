@@ -7,7 +7,7 @@
 namespace kervan::ui {
 
 App::App(Core& core, platform::Platform& platform)
-    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_), deals_(ctx_) {
+    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_), deals_(ctx_), my_day_(ctx_) {
   // The saved choice wins; the first start follows the browser's language.
   Json saved = core.call("settings.get", {{"key", "language"}});
   if (!is_error(saved) && saved["value"].is_string()) {
@@ -19,6 +19,7 @@ App::App(Core& core, platform::Platform& platform)
   form_.on_open = open;
   contacts_.on_open = open;
   companies_.on_open = open;
+  deals_.on_open = open;
 }
 
 void App::open_record(const std::string& entity, const std::string& id) {
@@ -122,6 +123,7 @@ void App::draw() {
     const TabDef tabs[] = {{Tab::leads, "tab.leads", "leads"},
                            {Tab::booth, "tab.booth", "booth"},
                            {Tab::deals, "tab.deals", "deals"},
+                           {Tab::my_day, "tab.my_day", "my_day"},
                            {Tab::contacts, "tab.contacts", "contacts"},
                            {Tab::companies, "tab.companies", "companies"}};
     for (const auto& t : tabs) {
@@ -147,6 +149,7 @@ void App::draw() {
           ImGui::EndChild();
           break;
         case Tab::deals: deals_.draw(); break;
+        case Tab::my_day: my_day_.draw(); break;
         case Tab::contacts: contacts_.draw(); break;
         case Tab::companies: companies_.draw(); break;
       }

@@ -6,6 +6,7 @@
 #include "ui/companies_view.hpp"
 #include "ui/contacts_view.hpp"
 #include "ui/deals_board.hpp"
+#include "ui/my_day_view.hpp"
 #include "ui/i18n.hpp"
 #include "ui/lead_form.hpp"
 #include "ui/leads_view.hpp"
@@ -22,7 +23,7 @@ class App {
   void draw();
 
  private:
-  enum class Tab { leads, booth, deals, contacts, companies };
+  enum class Tab { my_day, leads, booth, deals, contacts, companies };
 
   UiContext ctx_;
   LeadsView leads_;
@@ -32,6 +33,7 @@ class App {
   CompaniesView companies_;
   ListsEditor lists_;
   DealsBoard deals_;
+  MyDayView my_day_;
   Tab tab_ = Tab::leads;
   int switch_to_ = -1;  // a tab to select on the next frame (following a link)
 

@@ -8,6 +8,7 @@
 #include "ui/form_fields.hpp"
 #include "ui/i18n.hpp"
 #include "ui/item_registry.hpp"
+#include "ui/my_day_view.hpp"
 
 namespace kervan::ui {
 namespace {
@@ -296,23 +297,99 @@ void DealsBoard::draw_new_deal() {
   ImGui::EndPopup();
 }
 
+void DealsBoard::load_detail() {
+  detail_ = ctx_.core.call("deal.get", {{"id", selected_}});
+  detail_for_ = selected_;
+  detail_version_ = ctx_.core.data_version();
+  if (is_error(detail_)) return;
+  edit_name_ = text_of(detail_, "name");
+  int64_t amount = detail_["amount"].get<int64_t>();
+  char text[40];
+  std::snprintf(text, sizeof text, "%lld.%02lld", static_cast<long long>(amount / 100), static_cast<long long>(amount % 100));
+  edit_amount_ = text;
+  edit_currency_ = text_of(detail_, "currency");
+  edit_close_ = text_of(detail_, "expected_close");
+  edit_owner_ = text_of(detail_, "owner");
+  edit_notes_ = text_of(detail_, "notes");
+  edit_probability_ = detail_["probability"].get<int>();
+  edit_override_ = detail_.value("probability_override", false);
+  Json list = ctx_.core.call("activity.list", {{"related", {{"entity", "deal"}, {"id", selected_}}}, {"sort", "due_at"}, {"limit", 100}});
+  activities_ = is_error(list) ? Json::array() : list["items"];
+}
+
+void DealsBoard::save_detail() {
+  int64_t amount = parse_amount(edit_amount_);
+  if (amount < 0) {
+    message_ = T("deals.bad_amount");
+    message_is_error_ = true;
+    return;
+  }
+  Json args = {{"id", selected_}, {"name", edit_name_}, {"amount", amount}, {"currency", edit_currency_},
+               {"expected_close", edit_close_}, {"owner", edit_owner_}, {"notes", edit_notes_}};
+  // An override is kept until cleared: null hands the probability back to the stage.
+  args["probability"] = edit_override_ ? Json(edit_probability_) : Json(nullptr);
+  report(ctx_.call("deal.update", args), T("form.saved_plain"));
+}
+
 void DealsBoard::draw_detail() {
   if (selected_.empty()) return;
-  if (detail_for_ != selected_ || detail_version_ != ctx_.core.data_version()) {
-    detail_ = ctx_.core.call("deal.get", {{"id", selected_}});
-    detail_for_ = selected_;
-    detail_version_ = ctx_.core.data_version();
-  }
+  if (detail_for_ != selected_ || detail_version_ != ctx_.core.data_version()) load_detail();
   if (is_error(detail_)) return;
-  ImGui::TextUnformatted(text_of(detail_, "name").c_str());
-  ImGui::Separator();
-  ImGui::Text("%s: %s", T("deals.amount"), format_money(detail_["amount"].get<int64_t>(), text_of(detail_, "currency")).c_str());
-  ImGui::Text("%s: %%%d%s", T("deals.probability"), detail_["probability"].get<int>(),
-              detail_.value("probability_override", false) ? (std::string(" (") + T("deals.override") + ")").c_str() : "");
-  ImGui::Text("%s: %s", T("deals.expected_close"), text_of(detail_, "expected_close").c_str());
+  bool open = text_of(detail_, "status") == "open";
+  RowStyle style{110};
+  ImGui::BeginDisabled(!open);
+  bool enter = text_row(T("deals.name"), edit_name_, style);
+  enter |= text_row(T("deals.amount"), edit_amount_, style);
+  enter |= text_row(T("deals.currency"), edit_currency_, style);
+  enter |= text_row(T("deals.expected_close"), edit_close_, style);
+  enter |= text_row(T("field.owner"), edit_owner_, style);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(T("deals.probability"));
+  ImGui::SameLine(110 * ImGui::GetFontSize() / 15.0f);
+  ImGui::Checkbox((std::string(T("deals.override")) + "##override").c_str(), &edit_override_);
+  if (edit_override_) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderInt("##probability", &edit_probability_, 0, 100, "%d %%");
+  } else {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%%%d", detail_["probability"].get<int>());
+  }
+  enter |= notes_row(T("field.notes"), edit_notes_, 3, style);
+  if (ImGui::Button(T("form.save")) || enter) save_detail();
+  ImGui::EndDisabled();
   ImGui::Text("%s: %s", T("field.status"), T("deal_status." + text_of(detail_, "status")));
-  if (text_of(detail_, "status") != "open") {
-    if (ImGui::Button(T("deals.reopen"))) report(ctx_.call("deal.reopen", {{"id", selected_}}), T("lead.reopened_done"));
+  if (!open && ImGui::Button(T("deals.reopen"))) report(ctx_.call("deal.reopen", {{"id", selected_}}), T("lead.reopened_done"));
+  // Links to what the deal belongs to.
+  if (detail_["company"].is_object() && ImGui::SmallButton((std::string(T("link.company")) + ": " + text_of(detail_["company"], "name")).c_str()) && on_open) {
+    on_open("company", text_of(detail_, "company_id"));
+  }
+  if (detail_["contact"].is_object() && ImGui::SmallButton((std::string(T("link.contact")) + ": " + text_of(detail_["contact"], "name")).c_str()) && on_open) {
+    on_open("contact", text_of(detail_, "contact_id"));
+  }
+  if (!text_of(detail_, "source_lead_id").empty() && ImGui::SmallButton(T("link.source_lead")) && on_open) {
+    on_open("lead", text_of(detail_, "source_lead_id"));
+  }
+  ImGui::SeparatorText(T("deals.activities"));
+  if (activities_.empty()) ImGui::TextColored(kNoStep, "%s", T("deals.no_next_step"));
+  for (const auto& a : activities_) {
+    bool done = a.value("done", false);
+    std::string label = text_of(a, "subject") + " · " + format_date_time(text_of(a, "due_at"), ctx_.platform.utc_offset_minutes()) +
+                        "##" + text_of(a, "id");
+    if (ImGui::Checkbox(label.c_str(), &done) && done) ctx_.call("activity.complete", {{"id", a["id"]}});
+  }
+  ImGui::SetNextItemWidth(-90 * ImGui::GetFontSize() / 15.0f);
+  ImGui::InputTextWithHint("##activity_subject", T("day.subject"), &activity_subject_);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputTextWithHint("##activity_due", "14:30 / 2026-12-01", &activity_due_);
+  if (ImGui::SmallButton(T("deals.plan_step"))) {
+    std::string due = parse_local_due(activity_due_.empty() ? "09:00" : activity_due_, ctx_.platform.utc_offset_minutes());
+    Json reply = due.empty() ? Json{{"error", {{"message", T("day.bad_time")}}}}
+                             : ctx_.call("activity.create", {{"subject", activity_subject_}, {"type", "task"}, {"due_at", due},
+                                                             {"links", {{{"entity", "deal"}, {"id", selected_}}}}});
+    report(reply, T("form.saved_plain"));
+    if (!is_error(reply)) activity_subject_.clear(), activity_due_.clear();
   }
   ImGui::SeparatorText(T("deals.history"));
   for (const auto& h : detail_["stage_history"]) {
@@ -329,9 +406,6 @@ void DealsBoard::draw_detail() {
       }
     }
   }
-  ImGui::SeparatorText(T("deals.next_step"));
-  if (detail_["next_activity"].is_null()) ImGui::TextColored(kNoStep, "%s", T("deals.no_next_step"));
-  else ImGui::TextUnformatted(text_of(detail_["next_activity"], "subject").c_str());
 }
 
 void DealsBoard::draw() {
@@ -359,7 +433,7 @@ void DealsBoard::draw() {
     ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s", message_.c_str());
   }
 
-  float detail_width = selected_.empty() ? 0 : 300 * scale;
+  float detail_width = selected_.empty() ? 0 : 360 * scale;
   float avail = ImGui::GetContentRegionAvail().x - detail_width;
   float height = ImGui::GetContentRegionAvail().y;
   float zone_height = 60 * scale;

@@ -4,6 +4,7 @@
 // out. A click on a card opens its detail beside the board: fields, stage history, checklist
 // and the next activity.
 #pragma once
+#include <functional>
 #include <string>
 
 #include "ui/ui_context.hpp"
@@ -14,6 +15,7 @@ class DealsBoard {
  public:
   explicit DealsBoard(UiContext& ctx) : ctx_(ctx) {}
   void draw();
+  std::function<void(const std::string& entity, const std::string& id)> on_open;
 
  private:
   UiContext& ctx_;
@@ -32,6 +34,12 @@ class DealsBoard {
   // Pending drop actions that need an answer.
   std::string win_id_, lose_id_, confirm_id_, confirm_stage_;
   std::string win_amount_, lose_reason_, confirm_message_;
+  // The selected deal's editable fields and its activities.
+  std::string edit_name_, edit_amount_, edit_currency_, edit_close_, edit_owner_, edit_notes_;
+  int edit_probability_ = 0;
+  bool edit_override_ = false;
+  Json activities_ = Json::array();
+  std::string activity_subject_, activity_due_;
   // New deal.
   std::string new_name_, new_amount_, new_currency_ = "TRY", new_close_;
   std::string message_;
@@ -44,6 +52,8 @@ class DealsBoard {
   void draw_outcome_zone(const char* label_key, bool won, float width, float height);
   void draw_popups();
   void draw_detail();
+  void load_detail();
+  void save_detail();
   void draw_new_deal();
   void report(const Json& reply, const std::string& success);
 };

@@ -71,4 +71,43 @@ export const tests = [
       }
     },
   },
+  {
+    name: 'deal detail: plan the next step; My day completes it with Enter and schedules the follow-up',
+    async run({ server, t }) {
+      const profile = t.newProfileDir();
+      const s = await t.launch(profile, {});
+      const page = s.page;
+      try {
+        await t.openApp(page, server.url);
+        await page.evaluate(async () => {
+          const p = (await window.kervan.call('pipeline.list', {})).items[0];
+          await window.kervan.call('deal.create', { name: 'Kalıp siparişi', pipeline_id: p.id, amount: 990000, currency: 'TRY' });
+        });
+        await t.clickLabel(page, 'Deals');
+        await t.clickLabel(page, 'card:Kalıp siparişi');
+        await t.waitForItem(page, (i) => i.label === 'Plan');
+        await t.clickLabel(page, 'activity_subject');
+        await t.typeText(page, 'Teklifi gönder');
+        await t.clickLabel(page, 'Plan');
+        await t.waitFor(page, async () => (await page.evaluate(() => window.kervan.call('activity.list', {}))).total === 1, 'activity planned');
+
+        await t.clickLabel(page, 'My day');
+        await t.waitForItem(page, (i) => i.label === 'Teklifi gönder');
+        await t.clickLabel(page, 'Follow-up');
+        await t.typeText(page, 'Ara: teklif hakkında');
+        await t.clickLabel(page, 'Teklifi gönder');  // select the row; focus leaves the text field
+        await t.press(page, 'Enter');
+        await t.waitFor(page, async () => {
+          const list = await page.evaluate(() => window.kervan.call('activity.list', {}));
+          const done = list.items.find((a) => a.subject === 'Teklifi gönder');
+          const next = list.items.find((a) => a.subject === 'Ara: teklif hakkında');
+          return done && done.done && next && !next.done && next.links.length === 1;
+        }, 'completed with follow-up linked to the deal');
+        t.assert(s.problems.length === 0, s.problems.join('; '));
+      } finally {
+        await s.context.close();
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  },
 ];
