@@ -7,7 +7,7 @@
 namespace kervan::ui {
 
 App::App(Core& core, platform::Platform& platform)
-    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_), deals_(ctx_), my_day_(ctx_) {
+    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_), deals_(ctx_), my_day_(ctx_), pipelines_(ctx_) {
   // The saved choice wins; the first start follows the browser's language.
   Json saved = core.call("settings.get", {{"key", "language"}});
   if (!is_error(saved) && saved["value"].is_string()) {
@@ -61,6 +61,7 @@ void App::draw_menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::MenuItem(T("menu.lists"))) lists_.open();
+  if (ImGui::MenuItem(T("menu.pipelines"))) pipelines_.open();
 
   // Save state on the right: honest about what is durable.
   std::string state;
@@ -160,6 +161,7 @@ void App::draw() {
   }
   ImGui::End();
   lists_.draw();
+  pipelines_.draw();
 }
 
 }  // namespace kervan::ui

@@ -7,6 +7,7 @@
 #include "ui/contacts_view.hpp"
 #include "ui/deals_board.hpp"
 #include "ui/my_day_view.hpp"
+#include "ui/pipelines_editor.hpp"
 #include "ui/i18n.hpp"
 #include "ui/lead_form.hpp"
 #include "ui/leads_view.hpp"
@@ -34,6 +35,7 @@ class App {
   ListsEditor lists_;
   DealsBoard deals_;
   MyDayView my_day_;
+  PipelinesEditor pipelines_;
   Tab tab_ = Tab::leads;
   int switch_to_ = -1;  // a tab to select on the next frame (following a link)
 

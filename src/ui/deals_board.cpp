@@ -69,6 +69,41 @@ std::string format_money(int64_t minor, const std::string& currency) {
   return negative ? "-" + out : out;
 }
 
+DealsBoard::DealsBoard(UiContext& ctx)
+    : ctx_(ctx),
+      table_(ctx, TableConfig{"deals",
+                              "deal.list",
+                              {{"deals.name", "name", 1.8f},
+                               {"deals.stage", "stage", 1.0f, false},
+                               {"deals.amount", "amount", 1.0f},
+                               {"deals.probability", "probability", 0.6f},
+                               {"deals.expected_close", "expected_close", 0.9f},
+                               {"field.status", "status", 0.6f},
+                               {"field.owner", "owner", 0.8f}},
+                              "expected_close",
+                              [](const Json& d, const std::string& field) -> std::string {
+                                if (field == "stage") return d["stage"].is_object() ? stage_name(d["stage"]) : "";
+                                if (field == "amount") return format_money(d["amount"].get<int64_t>(), text_of(d, "currency"));
+                                if (field == "probability") return "%" + std::to_string(d["probability"].get<int>());
+                                if (field == "status") return T("deal_status." + text_of(d, "status"));
+                                return text_of(d, field.c_str());
+                              },
+                              [this]() {
+                                const float scale = ImGui::GetFontSize() / 15.0f;
+                                ImGui::SetNextItemWidth(140 * scale);
+                                std::string shown = status_filter_.empty() ? T("leads.all_statuses") : T("deal_status." + status_filter_);
+                                if (ImGui::BeginCombo("##deal_status", shown.c_str())) {
+                                  for (const char* s : {"", "open", "won", "lost"}) {
+                                    std::string label = *s ? T(std::string("deal_status.") + s) : T("leads.all_statuses");
+                                    if (ImGui::Selectable(label.c_str(), status_filter_ == s)) status_filter_ = s;
+                                  }
+                                  ImGui::EndCombo();
+                                }
+                                Json f = {{"pipeline_id", pipeline_id_}};
+                                if (!status_filter_.empty()) f["status"] = status_filter_;
+                                return f;
+                              }}) {}
+
 void DealsBoard::report(const Json& reply, const std::string& success) {
   message_is_error_ = is_error(reply);
   message_ = message_is_error_ ? error_message(reply) : success;
@@ -428,6 +463,10 @@ void DealsBoard::draw() {
   }
   ImGui::SameLine();
   draw_new_deal();
+  ImGui::SameLine();
+  if (ImGui::RadioButton(T("deals.board"), !list_mode_)) list_mode_ = false;
+  ImGui::SameLine();
+  if (ImGui::RadioButton(T("deals.list"), list_mode_)) list_mode_ = true;
   if (!message_.empty()) {
     ImGui::SameLine();
     ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s", message_.c_str());
@@ -436,6 +475,24 @@ void DealsBoard::draw() {
   float detail_width = selected_.empty() ? 0 : 360 * scale;
   float avail = ImGui::GetContentRegionAvail().x - detail_width;
   float height = ImGui::GetContentRegionAvail().y;
+  if (list_mode_) {
+    ImGui::BeginChild("deal_list", ImVec2(avail, height));
+    table_.draw();
+    if (!table_.selected_id().empty()) selected_ = table_.selected_id();
+    ImGui::EndChild();
+    if (!selected_.empty()) {
+      ImGui::SameLine();
+      ImGui::BeginChild("deal_detail", ImVec2(0, height), true);
+      if (ImGui::SmallButton("×")) {
+        selected_.clear();
+        table_.select("");
+      }
+      draw_detail();
+      ImGui::EndChild();
+    }
+    draw_popups();
+    return;
+  }
   float zone_height = 60 * scale;
   ImGui::BeginChild("board", ImVec2(avail, height), false, ImGuiWindowFlags_HorizontalScrollbar);
   std::size_t n = columns_.size();

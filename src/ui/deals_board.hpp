@@ -7,18 +7,22 @@
 #include <functional>
 #include <string>
 
+#include "ui/record_table.hpp"
 #include "ui/ui_context.hpp"
 
 namespace kervan::ui {
 
 class DealsBoard {
  public:
-  explicit DealsBoard(UiContext& ctx) : ctx_(ctx) {}
+  explicit DealsBoard(UiContext& ctx);
   void draw();
   std::function<void(const std::string& entity, const std::string& id)> on_open;
 
  private:
   UiContext& ctx_;
+  bool list_mode_ = false;
+  std::string status_filter_ = "open";
+  RecordTable table_;
   std::string pipeline_id_;
   uint64_t loaded_version_ = UINT64_MAX;
   std::string loaded_pipeline_;

@@ -73,6 +73,8 @@ void ListsEditor::draw() {
   if (!open_) return;
   const float scale = ImGui::GetFontSize() / 15.0f;
   ImGui::SetNextWindowSize(ImVec2(640 * scale, 520 * scale), ImGuiCond_FirstUseEver);
+  // Below the tabs and toolbars, so opening it never hides the controls of the screen.
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Size.x * 0.35f, 110 * scale), ImGuiCond_FirstUseEver);
   std::string title = std::string(T("lists.title")) + "###lists";
   if (ImGui::Begin(title.c_str(), &open_)) {
     draw_list("lead_source", "lists.lead_source");

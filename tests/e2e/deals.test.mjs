@@ -110,4 +110,45 @@ export const tests = [
       }
     },
   },
+  {
+    name: 'pipelines and rates window: a rate and a stage are added by hand; the list view shows the deals',
+    async run({ server, t }) {
+      const profile = t.newProfileDir();
+      const s = await t.launch(profile, {});
+      const page = s.page;
+      try {
+        await t.openApp(page, server.url);
+        await t.clickLabel(page, 'Pipelines and rates…');
+        await t.clickLabel(page, 'Exchange rates');
+        await t.clickLabel(page, 'rate_currency');
+        await t.typeText(page, 'EUR');
+        await t.clickLabel(page, 'rate_value');
+        await t.typeText(page, '37,10');
+        await t.clickLabel(page, 'Set rate');
+        await t.waitFor(page, async () => {
+          const r = await page.evaluate(() => window.kervan.call('rate.list', {}));
+          return r.items.some((x) => x.currency === 'EUR' && x.per_base === '37.1');
+        }, 'EUR rate stored');
+        await t.clickLabel(page, 'Sales');
+        await t.clickLabel(page, 'new_stage');
+        await t.typeText(page, 'Demo');
+        await t.clickLabel(page, 'Add', { window: 'pipelines' });
+        await t.waitFor(page, async () => {
+          const p = (await page.evaluate(() => window.kervan.call('pipeline.list', {}))).items[0];
+          return p.stages.some((st) => st.name === 'Demo');
+        }, 'stage added');
+        await page.evaluate(async () => {
+          const p = (await window.kervan.call('pipeline.list', {})).items[0];
+          await window.kervan.call('deal.create', { name: 'Euro fırsatı', pipeline_id: p.id, amount: 100000, currency: 'EUR' });
+        });
+        await t.clickLabel(page, 'Deals');
+        await t.clickLabel(page, 'List');
+        await t.waitForItem(page, (i) => i.label === 'Euro fırsatı');
+        t.assert(s.problems.length === 0, s.problems.join('; '));
+      } finally {
+        await s.context.close();
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  },
 ];
