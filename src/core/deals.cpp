@@ -612,6 +612,8 @@ Json deal_list(CommandContext& ctx, const Json& args) {
 
 }  // namespace
 
+Json create_deal(CommandContext& ctx, const Json& args) { return deal_create(ctx, args); }
+
 void move_deal_to_stage(CommandContext& ctx, Json& deal, const Json& stage, std::string_view reason,
                         const Json& confirmed) {
   std::string now = now_iso(ctx);

@@ -102,6 +102,8 @@ struct ActivityTouch {
 };
 ActivityTouch activity_touch(Database& db, std::string_view deal_id, const std::string& now_iso);
 // Deletes the activity links pointing at a record (for deletes of that record).
+// deal.create for other commands (lead.convert): same checks, same reply.
+Json create_deal(CommandContext& ctx, const Json& args);
 void drop_links_to(CommandContext& ctx, std::string_view entity, std::string_view id);
 
 // Moves an open deal to another stage of its pipeline, closing the current history entry and

@@ -20,6 +20,7 @@
 #include "core/clock.hpp"
 #include "core/command.hpp"
 #include "core/database.hpp"
+#include "core/deals.hpp"
 #include "core/dedupe.hpp"
 #include "core/record_types.hpp"
 #include "core/text.hpp"
@@ -273,7 +274,7 @@ std::pair<std::string, std::string> read_choice(const Json& args, const char* ke
 
 Json lead_convert(CommandContext& ctx, const Json& args) {
   ArgsReader reader(args);
-  reader.allow_only({"id", "contact", "company", "allow_duplicates"});
+  reader.allow_only({"id", "contact", "company", "deal", "allow_duplicates"});
   Json lead = load_lead(ctx, reader);
   if (str(lead, "status") == "converted") {
     throw CommandError("already_converted", "The lead was converted already", "id");
@@ -365,12 +366,36 @@ Json lead_convert(CommandContext& ctx, const Json& args) {
   }
   refresh_dedupe_keys(ctx.db, "contact", str(contact, "id"), contact);
 
+  // Optionally the sale being worked on, linked to the new records and the lead.
+  Json deal = nullptr;
+  const Json& deal_args = reader.raw("deal");
+  if (!deal_args.is_null()) {
+    if (!deal_args.is_object()) throw CommandError("wrong_type", "deal must be {name, amount, currency, ...}", "deal");
+    for (const auto& [key, value] : deal_args.items()) {
+      if (key != "name" && key != "amount" && key != "currency" && key != "pipeline_id" && key != "stage_id" &&
+          key != "expected_close" && key != "probability") {
+        throw CommandError("unknown_field", "Unknown field \"" + std::string(text::cut(key, 60)) + "\" in deal", "deal");
+      }
+    }
+    Json args_for_deal = deal_args;
+    if (!args_for_deal.contains("name")) args_for_deal["name"] = str(lead, "company").empty() ? lead["name"] : lead["company"];
+    args_for_deal["company_id"] = new_company_id;
+    args_for_deal["contact_id"] = contact["id"];
+    args_for_deal["source_lead_id"] = lead["id"];
+    args_for_deal["owner"] = lead["owner"];
+    try {
+      deal = create_deal(ctx, args_for_deal);
+    } catch (const CommandError& e) {
+      throw CommandError(e.code(), e.what(), "deal." + e.field());
+    }
+  }
+
   lead["status"] = "converted";
   lead["contact_id"] = contact["id"];
   lead["company_id"] = new_company_id;
   lead["converted_at"] = format_iso8601(ctx.clock.now_ms());
   update_record(ctx, lead_type(), lead, {"status", "contact_id", "company_id", "converted_at"});
-  return Json{{"lead", with_warnings(lead)}, {"contact", contact}, {"company", company}, {"conflicts", conflicts},
+  return Json{{"lead", with_warnings(lead)}, {"contact", contact}, {"company", company}, {"deal", deal}, {"conflicts", conflicts},
               {"created", {{"contact", contact_mode == "new"}, {"company", company_mode == "new"}}}};
 }
 

@@ -364,6 +364,18 @@ void LeadForm::draw_convert_dialog() {
   }
   ImGui::RadioButton((std::string(T("convert.no_company")) + "##company1").c_str(), &company_choice_, 1);
   ImGui::Spacing();
+  ImGui::Checkbox(T("convert.open_deal"), &open_deal_);
+  if (open_deal_) {
+    ImGui::SetNextItemWidth(120 * scale);
+    ImGui::InputTextWithHint((std::string("##") + T("deals.amount")).c_str(), T("deals.amount"), &deal_amount_);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(60 * scale);
+    ImGui::InputText((std::string("##") + T("deals.currency")).c_str(), &deal_currency_);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(120 * scale);
+    ImGui::InputTextWithHint((std::string("##") + T("deals.expected_close")).c_str(), "2027-01-31", &deal_close_);
+  }
+  ImGui::Spacing();
   if (ImGui::Button((std::string(T("lead.convert")) + "##confirm").c_str(), ImVec2(140 * scale, 0))) {
     Json args = {{"id", id_}};
     args["contact"] = contact_choice_ == 0 ? Json{{"mode", "new"}}
@@ -373,6 +385,31 @@ void LeadForm::draw_convert_dialog() {
                                              : Json{{"mode", "link"}, {"id", companies[company_choice_ - 2]["id"]}};
     // The user saw the matches and chose: creating anyway is their decision.
     args["allow_duplicates"] = true;
+    if (open_deal_) {
+      Json deal = {{"currency", deal_currency_}};
+      std::string digits;
+      bool number = !deal_amount_.empty();
+      int decimals = -1;
+      for (char c : deal_amount_) {
+        if (c >= '0' && c <= '9') {
+          digits += c;
+          if (decimals >= 0) ++decimals;
+        } else if ((c == ',' || c == '.') && decimals < 0) {
+          decimals = 0;
+        } else if (c != ' ') {
+          number = false;
+        }
+      }
+      if (number && !digits.empty() && digits.size() < 16 && decimals <= 2) {
+        int64_t minor = std::stoll(digits);
+        for (int i = std::max(decimals, 0); i < 2; ++i) minor *= 10;
+        deal["amount"] = minor;
+      } else if (!deal_amount_.empty()) {
+        deal["amount"] = deal_amount_;  // refused by the core with a message naming deal.amount
+      }
+      if (!deal_close_.empty()) deal["expected_close"] = deal_close_;
+      args["deal"] = deal;
+    }
     Json reply = ctx_.call("lead.convert", args);
     std::string done = T("convert.done");
     if (!is_error(reply) && !reply["conflicts"].empty()) {

@@ -63,6 +63,8 @@ class LeadForm {
   Json convert_preview_;
   int contact_choice_ = 0;  // 0: new, n: candidate n-1
   int company_choice_ = 0;  // 0: new, 1: none, n: candidate n-2
+  bool open_deal_ = false;
+  std::string deal_amount_, deal_currency_ = "TRY", deal_close_;
 
   void load(const std::string& id);
   void clear();

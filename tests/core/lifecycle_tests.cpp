@@ -311,3 +311,23 @@ TEST_CASE("lead.facets lists the events, owners and tags in use") {
   CHECK(facets["tags"][0]["value"] == "bayi");
   CHECK(facets["tags"][1]["count"] == 2);  // "sıcak" and "Sıcak" are one tag
 }
+
+TEST_CASE("conversion can open a deal linked to the new contact, company and the lead") {
+  auto core = memory_core();
+  std::string id = create_lead(*core, {{"name", "Nur Aksoy"}, {"company", "Aksoy Makina"}, {"owner", "Selin"}});
+  core->call("lead.qualify", {{"id", id}});
+  Json bad = core->call("lead.convert", {{"id", id}, {"deal", {{"amount", -5}}}});
+  CHECK(error_field(bad) == "deal.amount");
+  CHECK(core->call("contact.list", Json::object())["total"] == 0);  // nothing half-created
+  Json result = core->call("lead.convert", {{"id", id}, {"deal", {{"amount", 2500000}, {"currency", "TRY"},
+                                                                   {"expected_close", "2027-01-31"}}}});
+  REQUIRE_MESSAGE(error_code(result) == "", result.dump());
+  Json deal = result["deal"];
+  CHECK(deal["name"] == "Aksoy Makina");
+  CHECK(deal["amount"] == 2500000);
+  CHECK(deal["company_id"] == result["company"]["id"]);
+  CHECK(deal["contact_id"] == result["contact"]["id"]);
+  CHECK(deal["source_lead_id"] == id);
+  CHECK(deal["owner"] == "Selin");
+  CHECK(deal["status"] == "open");
+}

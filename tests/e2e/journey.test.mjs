@@ -77,10 +77,16 @@ export const tests = [
         await t.waitFor(page, async () => (await page.evaluate((id) => window.kervan.call('lead.get', { id }), gulsen.id)).status === 'qualified', 'qualified');
         await t.clickLabel(page, 'Dönüştür…');
         await t.waitForItem(page, (i) => i.label.startsWith('Yeni kişi'));
+        await t.clickLabel(page, 'Fırsat da aç');
+        await t.clickLabel(page, 'Tutar');
+        await t.typeText(page, '125000,50');
         await t.clickLabel(page, 'Dönüştür…', { window: 'Popup' });
         await t.waitFor(page, async () => (await page.evaluate((id) => window.kervan.call('lead.get', { id }), gulsen.id)).status === 'converted', 'converted');
         const lead = await page.evaluate((id) => window.kervan.call('lead.get', { id }), gulsen.id);
         t.assert(lead.contact_id && lead.company_id, `links: ${JSON.stringify(lead)}`);
+        const deals = await page.evaluate(() => window.kervan.call('deal.list', {}));
+        t.assert(deals.total === 1 && deals.items[0].amount === 12500050 && deals.items[0].source_lead_id === lead.id &&
+          deals.items[0].company_id === lead.company_id, `deal from the conversion: ${JSON.stringify(deals.items[0])}`);
 
         // Links both ways: the lead shows its contact; the contact shows its company and lead.
         await t.clickLabel(page, 'Kişi: Gülşen Ünal');
