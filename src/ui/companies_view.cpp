@@ -140,23 +140,7 @@ void CompaniesView::draw() {
                           c["id"].get<std::string>();
       if (ImGui::Button(label.c_str()) && on_open) on_open("contact", c["id"]);
     }
-    // Deals and activities of this company.
-    Json deals = ctx_.core.call("deal.list", {{"company_id", company_["id"]}, {"limit", 50}});
-    if (!is_error(deals)) {
-      for (const auto& d : deals["items"]) {
-        std::string label = std::string(T("link.deal")) + ": " + d["name"].get<std::string>() + " · " +
-                            T("deal_status." + d["status"].get<std::string>());
-        ImGui::BulletText("%s", label.c_str());
-      }
-    }
-    Json acts = ctx_.core.call("activity.list", {{"related", {{"entity", "company"}, {"id", company_["id"]}}}, {"limit", 50}});
-    if (!is_error(acts)) {
-      for (const auto& a : acts["items"]) {
-        std::string label = std::string(T("link.activity")) + ": " + a["subject"].get<std::string>() +
-                            (a["done"].get<bool>() ? " ✓" : "");
-        ImGui::BulletText("%s", label.c_str());
-      }
-    }
+    related_records(ctx_, "company", company_["id"].get<std::string>(), "company_id");
     for (const auto& lead : company_["leads"]) {
       std::string label = std::string(T("link.source_lead")) + ": " + lead["name"].get<std::string>() + "##" +
                           lead["id"].get<std::string>();

@@ -154,23 +154,7 @@ void ContactsView::draw() {
     if (!company_id_.empty() && ImGui::Button((std::string(T("link.company")) + ": " + company_name).c_str()) && on_open) {
       on_open("company", company_id_);
     }
-    // Deals and activities of this contact.
-    Json deals = ctx_.core.call("deal.list", {{"contact_id", contact_["id"]}, {"limit", 50}});
-    if (!is_error(deals)) {
-      for (const auto& d : deals["items"]) {
-        std::string label = std::string(T("link.deal")) + ": " + d["name"].get<std::string>() + " · " +
-                            T("deal_status." + d["status"].get<std::string>());
-        ImGui::BulletText("%s", label.c_str());
-      }
-    }
-    Json acts = ctx_.core.call("activity.list", {{"related", {{"entity", "contact"}, {"id", contact_["id"]}}}, {"limit", 50}});
-    if (!is_error(acts)) {
-      for (const auto& a : acts["items"]) {
-        std::string label = std::string(T("link.activity")) + ": " + a["subject"].get<std::string>() +
-                            (a["done"].get<bool>() ? " ✓" : "");
-        ImGui::BulletText("%s", label.c_str());
-      }
-    }
+    related_records(ctx_, "contact", contact_["id"].get<std::string>(), "contact_id");
     for (const auto& lead : contact_["leads"]) {
       std::string label = std::string(T("link.source_lead")) + ": " + lead["name"].get<std::string>() + " · " +
                           lead["event"].get<std::string>() + "##" + lead["id"].get<std::string>();

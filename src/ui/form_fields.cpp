@@ -71,6 +71,23 @@ bool checkbox_row(const char* text, bool& value) {
   return ImGui::Checkbox((std::string("##") + text).c_str(), &value);
 }
 
+void related_records(UiContext& ctx, const std::string& entity, const std::string& id, const char* deal_filter) {
+  Json deals = ctx.core.call("deal.list", {{deal_filter, id}, {"limit", 50}});
+  if (!is_error(deals)) {
+    for (const auto& d : deals["items"]) {
+      ImGui::BulletText("%s: %s · %s", T("link.deal"), d["name"].get<std::string>().c_str(),
+                        T("deal_status." + d["status"].get<std::string>()));
+    }
+  }
+  Json activities = ctx.core.call("activity.list", {{"related", {{"entity", entity}, {"id", id}}}, {"limit", 50}});
+  if (!is_error(activities)) {
+    for (const auto& a : activities["items"]) {
+      ImGui::BulletText("%s: %s%s", T("link.activity"), a["subject"].get<std::string>().c_str(),
+                        a["done"].get<bool>() ? " ✓" : "");
+    }
+  }
+}
+
 std::string join_tags(const Json& tags) {
   std::string out;
   for (const auto& t : tags) out += (out.empty() ? "" : ", ") + t.get<std::string>();

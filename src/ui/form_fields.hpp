@@ -24,6 +24,10 @@ bool checkbox_row(const char* caption, bool& value);
 // The label of a list value in the current language (the key itself when unknown).
 std::string list_label(UiContext& ctx, const std::string& list, const std::string& key);
 
+// The deals and activities linked to a contact or company, as bullet lines
+// (`deal_filter`: the deal.list filter naming the record, e.g. "company_id").
+void related_records(UiContext& ctx, const std::string& entity, const std::string& id, const char* deal_filter);
+
 // "a, b" <-> ["a", "b"]
 std::string join_tags(const Json& tags);
 Json split_tags(const std::string& text);
