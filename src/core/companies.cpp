@@ -129,17 +129,14 @@ Json company_list(CommandContext& ctx, const Json& args) {
     }
   }
   if (auto tag = reader.text("tag", {60}); tag && !tag->empty()) {
-    params.push_back(text::fold(*tag));
-    where += " AND EXISTS (SELECT 1 FROM json_each(companies.tags) WHERE kervan_fold(json_each.value) = ?" +
-             std::to_string(params.size()) + ")";
+    add_tag_filter(company_type(), *tag, where, params);
   }
   add_search_terms(reader.text("query", {500}).value_or(""), where, params);
   std::string sort = reader.text("sort", {40}).value_or("name");
   if (sort.empty()) sort = "name";
   std::string order = order_by(company_type(), sort, {"name", "city", "country", "owner", "created_at", "updated_at"});
-  int64_t limit = reader.integer("limit", 1, 100000).value_or(100);
-  int64_t offset = reader.integer("offset", 0, INT64_MAX / 2).value_or(0);
-  return list_records(ctx.db, company_type(), where, params, order, limit, offset, sort);
+  Paging paging = read_paging(reader);
+  return list_records(ctx.db, company_type(), where, params, order, paging.limit, paging.offset, sort);
 }
 
 }  // namespace

@@ -171,9 +171,7 @@ Json lead_list(CommandContext& ctx, const Json& args) {
   if (auto event = reader.text("event", {200}); event && !event->empty()) add_equal("event", *event);
   if (auto owner = reader.text("owner", {100}); owner && !owner->empty()) add_equal("owner", *owner);
   if (auto tag = reader.text("tag", {60}); tag && !tag->empty()) {
-    params.push_back(text::fold(*tag));
-    where += " AND EXISTS (SELECT 1 FROM json_each(leads.tags) WHERE kervan_fold(json_each.value) = ?" +
-             std::to_string(params.size()) + ")";
+    add_tag_filter(lead_type(), *tag, where, params);
   }
   for (const char* bound : {"created_from", "created_to"}) {
     auto value = reader.text(bound, {40});
@@ -196,9 +194,8 @@ Json lead_list(CommandContext& ctx, const Json& args) {
   std::string order = order_by(lead_type(), sort,
                                {"name", "company", "title", "city", "country", "source", "event", "owner", "status",
                                 "created_at", "updated_at"});
-  int64_t limit = reader.integer("limit", 1, 100000).value_or(100);
-  int64_t offset = reader.integer("offset", 0, INT64_MAX / 2).value_or(0);
-  Json result = list_records(ctx.db, lead_type(), where, params, order, limit, offset, sort);
+  Paging paging = read_paging(reader);
+  Json result = list_records(ctx.db, lead_type(), where, params, order, paging.limit, paging.offset, sort);
   for (auto& item : result["items"]) item = with_warnings(std::move(item));
   return result;
 }

@@ -316,6 +316,17 @@ void add_search_terms(std::string_view query, std::string& where, std::vector<st
   }
 }
 
+void add_tag_filter(const RecordType& type, std::string_view tag, std::string& where, std::vector<std::string>& params) {
+  params.push_back(text::fold(tag));
+  std::string table(type.table);
+  where += " AND EXISTS (SELECT 1 FROM json_each(" + table + ".tags) WHERE kervan_fold(json_each.value) = ?" +
+           std::to_string(params.size()) + ")";
+}
+
+Paging read_paging(const ArgsReader& reader) {
+  return Paging{reader.integer("limit", 1, 100000).value_or(100), reader.integer("offset", 0, INT64_MAX / 2).value_or(0)};
+}
+
 std::string order_by(const RecordType& type, std::string_view sort, const std::vector<std::string_view>& allowed) {
   bool descending = !sort.empty() && sort[0] == '-';
   std::string_view name = descending ? sort.substr(1) : sort;

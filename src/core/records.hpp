@@ -94,6 +94,16 @@ std::string search_text_of(const RecordType& type, const Json& record);
 // Appends to where/params.
 void add_search_terms(std::string_view query, std::string& where, std::vector<std::string>& params);
 
+// WHERE fragment: the record's tags (a JSON array column) hold `tag`, compared folded.
+void add_tag_filter(const RecordType& type, std::string_view tag, std::string& where, std::vector<std::string>& params);
+
+// limit (1..100000, default 100) and offset (default 0) of a list command.
+struct Paging {
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+Paging read_paging(const ArgsReader& reader);
+
 // "name" or "-created_at" -> " ORDER BY ..." for the allowed keys (text sorts in Turkish order).
 std::string order_by(const RecordType& type, std::string_view sort, const std::vector<std::string_view>& allowed);
 

@@ -126,12 +126,7 @@ void CompaniesView::draw() {
       if (ImGui::Button(T("form.cancel"))) confirm_delete_ = false;
     }
   }
-  if (!message_.empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s",
-                       message_.c_str());
-    ImGui::PopTextWrapPos();
-  }
+  outcome_line(message_, message_is_error_);
   for (const auto& d : duplicates_) ImGui::BulletText("%s", d["label"].get<std::string>().c_str());
   if (!company_.empty()) {
     ImGui::Separator();

@@ -104,7 +104,7 @@ void ContactsView::draw() {
   ImGui::SetNextItemWidth(-1);
   std::string company_name = "—";
   if (!company_id_.empty()) {
-    Json company = ctx_.core.call("company.get", {{"id", company_id_}});
+    Json company = ctx_.read("company.get", {{"id", company_id_}});
     if (!is_error(company)) company_name = company["name"];
   }
   std::string combo = std::string("##") + T("field.company");
@@ -113,7 +113,7 @@ void ContactsView::draw() {
   if (open) {
     ImGui::InputTextWithHint("##company_filter", T("leads.search"), &company_filter_);
     if (ImGui::Selectable("—", company_id_.empty())) company_id_.clear();
-    Json list = ctx_.core.call("company.list", {{"query", company_filter_}, {"limit", 50}});
+    Json list = ctx_.read("company.list", {{"query", company_filter_}, {"limit", 50}});
     if (!is_error(list)) {
       for (const auto& c : list["items"]) {
         std::string label = c["name"].get<std::string>() + "##" + c["id"].get<std::string>();
@@ -142,12 +142,7 @@ void ContactsView::draw() {
       if (ImGui::Button(T("form.cancel"))) confirm_delete_ = false;
     }
   }
-  if (!message_.empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s",
-                       message_.c_str());
-    ImGui::PopTextWrapPos();
-  }
+  outcome_line(message_, message_is_error_);
   for (const auto& d : duplicates_) ImGui::BulletText("%s", d["label"].get<std::string>().c_str());
   if (!contact_.empty()) {
     ImGui::Separator();

@@ -72,20 +72,27 @@ bool checkbox_row(const char* text, bool& value) {
 }
 
 void related_records(UiContext& ctx, const std::string& entity, const std::string& id, const char* deal_filter) {
-  Json deals = ctx.core.call("deal.list", {{deal_filter, id}, {"limit", 50}});
+  Json deals = ctx.read("deal.list", {{deal_filter, id}, {"limit", 50}});
   if (!is_error(deals)) {
     for (const auto& d : deals["items"]) {
       ImGui::BulletText("%s: %s · %s", T("link.deal"), d["name"].get<std::string>().c_str(),
                         T("deal_status." + d["status"].get<std::string>()));
     }
   }
-  Json activities = ctx.core.call("activity.list", {{"related", {{"entity", entity}, {"id", id}}}, {"limit", 50}});
+  Json activities = ctx.read("activity.list", {{"related", {{"entity", entity}, {"id", id}}}, {"limit", 50}});
   if (!is_error(activities)) {
     for (const auto& a : activities["items"]) {
       ImGui::BulletText("%s: %s%s", T("link.activity"), a["subject"].get<std::string>().c_str(),
                         a["done"].get<bool>() ? " ✓" : "");
     }
   }
+}
+
+void outcome_line(const std::string& message, bool is_error) {
+  if (message.empty()) return;
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextColored(is_error ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s", message.c_str());
+  ImGui::PopTextWrapPos();
 }
 
 std::string join_tags(const Json& tags) {

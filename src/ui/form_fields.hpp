@@ -28,6 +28,9 @@ std::string list_label(UiContext& ctx, const std::string& list, const std::strin
 // (`deal_filter`: the deal.list filter naming the record, e.g. "company_id").
 void related_records(UiContext& ctx, const std::string& entity, const std::string& id, const char* deal_filter);
 
+// The outcome of the last action: red for an error, green otherwise, wrapped; nothing when empty.
+void outcome_line(const std::string& message, bool is_error);
+
 // "a, b" <-> ["a", "b"]
 std::string join_tags(const Json& tags);
 Json split_tags(const std::string& text);

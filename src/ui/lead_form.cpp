@@ -440,12 +440,12 @@ void LeadForm::draw_converted() {
   ImGui::Separator();
   std::string contact_id = text_of(lead_, "contact_id"), company_id = text_of(lead_, "company_id");
   if (!contact_id.empty()) {
-    Json contact = ctx_.core.call("contact.get", {{"id", contact_id}});
+    Json contact = ctx_.read("contact.get", {{"id", contact_id}});
     std::string label = std::string(T("link.contact")) + ": " + text_of(contact, "name");
     if (!is_error(contact) && ImGui::Button(label.c_str()) && on_open) on_open("contact", contact_id);
   }
   if (!company_id.empty()) {
-    Json company = ctx_.core.call("company.get", {{"id", company_id}});
+    Json company = ctx_.read("company.get", {{"id", company_id}});
     std::string label = std::string(T("link.company")) + ": " + text_of(company, "name");
     if (!is_error(company) && ImGui::Button(label.c_str()) && on_open) on_open("company", company_id);
   }

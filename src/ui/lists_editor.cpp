@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
+#include "ui/form_fields.hpp"
 #include "ui/i18n.hpp"
 
 namespace kervan::ui {
@@ -10,7 +11,7 @@ namespace kervan::ui {
 void ListsEditor::draw_list(const char* list, const char* title_key) {
   const float scale = ImGui::GetFontSize() / 15.0f;
   ImGui::SeparatorText(T(title_key));
-  Json reply = ctx_.core.call("list.get", {{"list", list}, {"include_archived", true}});
+  Json reply = ctx_.read("list.get", {{"list", list}, {"include_archived", true}});
   if (is_error(reply)) return;
   if (!ImGui::BeginTable(list, 4, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
   ImGui::TableSetupColumn("Türkçe");
@@ -80,10 +81,7 @@ void ListsEditor::draw() {
     draw_list("lead_source", "lists.lead_source");
     draw_list("disqualify_reason", "lists.disqualify_reason");
     draw_list("deal_lost_reason", "lists.deal_lost_reason");
-    if (!message_.empty()) {
-      ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s",
-                         message_.c_str());
-    }
+    outcome_line(message_, message_is_error_);
   }
   ImGui::End();
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/clock.hpp"
+#include "ui/form_fields.hpp"
 #include "ui/i18n.hpp"
 #include "ui/item_registry.hpp"
 
@@ -128,9 +129,7 @@ void MyDayView::draw() {
     message_ = message_is_error_ ? error_message(reply) : T("form.saved_plain");
     if (!message_is_error_) new_subject_.clear(), new_due_.clear();
   }
-  if (!message_.empty()) {
-    ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s", message_.c_str());
-  }
+  outcome_line(message_, message_is_error_);
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("day_deals", ImVec2(0, 0), true);

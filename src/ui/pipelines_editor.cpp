@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
+#include "ui/form_fields.hpp"
 #include "ui/i18n.hpp"
 #include "ui/item_registry.hpp"
 
@@ -142,7 +143,7 @@ void PipelinesEditor::draw_pipeline(const Json& pipeline) {
 
 void PipelinesEditor::draw_rates() {
   const float scale = ImGui::GetFontSize() / 15.0f;
-  Json rates = ctx_.core.call("rate.list", Json::object());
+  Json rates = ctx_.read("rate.list");
   if (is_error(rates)) return;
   std::string base = text_of(rates, "base");
   ImGui::Text("%s: %s", T("pipes.base_currency"), base.c_str());
@@ -171,7 +172,7 @@ void PipelinesEditor::draw() {
   ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Size.x * 0.35f, 110 * scale), ImGuiCond_FirstUseEver);
   std::string title = std::string(T("pipes.title")) + "###pipelines";
   if (ImGui::Begin(title.c_str(), &open_)) {
-    Json reply = ctx_.core.call("pipeline.list", Json::object());
+    Json reply = ctx_.read("pipeline.list");
     const Json pipelines = is_error(reply) ? Json::array() : reply["items"];
     if (ImGui::BeginTabBar("pipeline_tabs")) {
       for (const auto& p : pipelines) {
@@ -205,9 +206,7 @@ void PipelinesEditor::draw() {
       }
       ImGui::EndTabBar();
     }
-    if (!message_.empty()) {
-      ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s", message_.c_str());
-    }
+    outcome_line(message_, message_is_error_);
   }
   ImGui::End();
 }

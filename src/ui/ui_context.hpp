@@ -15,16 +15,27 @@ struct UiContext {
   Core& core;
   platform::Platform& platform;
   uint64_t last_persist_ticket = 0;
-  std::map<std::string, std::pair<uint64_t, Json>> lists_;
+  std::map<std::string, Json> cache_;
+  uint64_t cache_version_ = UINT64_MAX;
 
-  // The values of an editable list (lead_source, disqualify_reason), reloaded when data changes.
-  const Json& list_values(const std::string& list) {
-    auto& entry = lists_[list];
-    if (entry.first != core.data_version() || entry.second.is_null()) {
-      Json reply = core.call("list.get", {{"list", list}});
-      entry = {core.data_version(), is_error(reply) ? Json::array() : reply["items"]};
+  // A read command's reply, reused until the data changes. Views draw every frame; this
+  // keeps the database out of the per-frame path. Returned by value: a later write clears
+  // the cache.
+  Json read(std::string_view name, const Json& args = Json::object()) {
+    if (cache_version_ != core.data_version() || cache_.size() > 256) {
+      cache_.clear();
+      cache_version_ = core.data_version();
     }
-    return entry.second;
+    std::string key = std::string(name) + '\x1f' + args.dump();
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(std::move(key), core.call(name, args)).first;
+    return it->second;
+  }
+
+  // The values of an editable list (lead_source, disqualify_reason, deal_lost_reason).
+  Json list_values(const std::string& list) {
+    Json reply = read("list.get", {{"list", list}});
+    return is_error(reply) ? Json::array() : reply["items"];
   }
 
   // Runs a command; a write is handed to the platform to persist and the screen redraws.
