@@ -61,5 +61,8 @@ class CommandRegistry {
 // Registration of each part of the vocabulary (one per domain file).
 void register_app_commands(CommandRegistry& registry);
 void register_lead_commands(CommandRegistry& registry);
+void register_report_commands(CommandRegistry& registry);   // reports.cpp (report.*)
+void register_sync_commands(CommandRegistry& registry);     // sync.cpp (sync.*)
+void register_exchange_commands(CommandRegistry& registry); // exchange.cpp (CSV and vCard import/export)
 
 }  // namespace kervan

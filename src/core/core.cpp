@@ -86,6 +86,9 @@ Core::Core(const std::string& path, CoreOptions options) {
   register_list_commands(registry_);
   register_duplicate_commands(registry_);
   register_deal_commands(registry_);
+  register_report_commands(registry_);
+  register_sync_commands(registry_);
+  register_exchange_commands(registry_);
 }
 
 Core::~Core() = default;

@@ -1,0 +1,7 @@
+#include "core/command.hpp"
+
+namespace kervan {
+
+void register_sync_commands(CommandRegistry&) {}
+
+}  // namespace kervan
