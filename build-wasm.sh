@@ -3,7 +3,8 @@
 # manifest, icons). It can be copied to any static host, under any sub-path.
 #   ./build-wasm.sh          install what is missing, build dist/
 #   ./build-wasm.sh serve    the same, then serve dist/ on http://127.0.0.1:8080
-# KERVAN_SKIP_INSTALL=1 skips the package check (CI runs it once up front).
+# KERVAN_SKIP_INSTALL=1 skips the package check (CI runs it once up front);
+# KERVAN_WASM_BUILD_DIR and KERVAN_DIST_DIR move the build and the output (parallel builds).
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
@@ -13,13 +14,13 @@ cd "$root"
 
 # Debian's emcc runs node scripts that need Debian's acorn module.
 export NODE_PATH=/usr/share/nodejs
-build="$root/build/wasm"
+build="${KERVAN_WASM_BUILD_DIR:-$root/build/wasm}"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   emcmake cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DKERVAN_BUILD_TESTS=OFF >/dev/null
 fi
 cmake --build "$build" -j"$(nproc)"
 
-dist="$root/dist"
+dist="${KERVAN_DIST_DIR:-$root/dist}"
 rm -rf "$dist"
 mkdir -p "$dist"
 cp "$build/src/platform/kervan.html" "$dist/index.html"

@@ -9,7 +9,8 @@ import net from 'node:net';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-export const distDir = path.join(repoRoot, 'dist');
+// KERVAN_DIST_DIR lets a second build (another worktree or build) be tested beside the default.
+export const distDir = process.env.KERVAN_DIST_DIR ? path.resolve(process.env.KERVAN_DIST_DIR) : path.join(repoRoot, 'dist');
 
 const chromiumArgs = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
