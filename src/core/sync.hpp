@@ -1,0 +1,55 @@
+// Sync between offline devices by JSON files (issue 6). The commands, as the UI and the CLI
+// call them (errors are the usual {"error": {"code", "message", "field"}}; for a refused
+// document "field" is a JSON Pointer into it, e.g. "/records/12/fields/name/value"):
+//
+// device.get {}
+//   -> {"id": uuid, "name": "Booth laptop" ("" until set), "display_name": name or "device-1a2b3c4d",
+//       "last_export_at": iso time | null, "last_import_at": iso time | null,
+//       "peers": [{"peer": "office", "last_export_at": iso, "last_export_clock": stamp}]}
+// device.set_name {"name": "Booth laptop"}  (1..60 characters) -> the same as device.get
+//
+// sync.export {"since_peer"?: "office", "peer"?: "office", "since"?: stamp}
+//   {} is a full export. since_peer: only what changed since the last export to that peer
+//   (everything the first time) and remembers this export as the last one to it. peer: a full
+//   export remembered as the last one to that peer. since: only what changed after that clock
+//   stamp. Records go whole (every field with its stamp) together with the records they point
+//   at, so every file is self-contained.
+//   -> {"document": {...the file, see assets/sync-format.schema.json...},
+//       "file_name": "kervan-booth-laptop-2026-11-27.json",
+//       "counts": {"records": n, "tombstones": n}, "since": stamp | null, "clock": stamp}
+//   Writes: the device's clock, last_export_at and the peer's mark (meta table).
+//
+// sync.import {"document": {...}} or {"text": "<the file as JSON text>"}, "dry_run"?: bool
+//   Validates the whole document first (structure, types, known entities and fields, UUIDs,
+//   domain rules), then applies it in one transaction; dry_run computes the report and
+//   changes nothing. A newer format version is refused (code "unsupported_version").
+//   -> {"source": {"id", "name"}, "format_version": 1, "dry_run": bool,
+//       "counts": {"added", "updated", "deleted", "skipped", "replaced", "discarded",
+//                  "references", "clamped"},
+//       "added":   [{"entity", "id"}],   "updated": [{"entity", "id", "fields": [names]}],
+//       "deleted": [{"entity", "id", "stamp", "cascade": bool}],
+//       "replaced":  [{"entity", "id", "field", "old", "new", "old_stamp", "new_stamp"}],
+//       "discarded": [{"entity", "id", "field"?, "reason", "stamp"?, "deleted_stamp"}],
+//       "references": [{"entity", "id", "field", "target_entity", "target_id", "action"}],
+//                      action: "cleared" | "record_skipped" | "record_deleted"
+//       "clamped": [{"entity", "id", "field"?, "stamp", "clamped_to"}],
+//       "truncated": bool}   (each list holds at most 1000 entries; counts are exact)
+//
+// Stamps are hybrid logical clock texts "000001795683600000:00000:<device id>"; they sort as
+// text. The rules (per-field merge, deletes, clock clamp, references) are in docs/sync.md.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "core/command.hpp"
+
+namespace kervan {
+
+// The format this build writes; documents with a higher version are refused, lower ones upgraded.
+inline constexpr const char* kSyncFormatName = "kervan-sync";
+inline constexpr int kSyncFormatVersion = 1;
+
+// Entries kept in each list of an import report.
+inline constexpr std::size_t kMaxReportEntries = 1000;
+
+}  // namespace kervan
