@@ -308,6 +308,32 @@ constexpr Migration kMigrations[] = {
         ('deal_lost_reason', 'timing', 'Zamanlama', 'Timing', 5),
         ('deal_lost_reason', 'other', 'Diğer', 'Other', 6);
     )sql"},
+    {4, R"sql(
+      -- Forecast snapshots (report.snapshot): one row each, the forecast lines per month,
+      -- pipeline and owner in the snapshot's base currency kept as JSON in `lines`.
+      CREATE TABLE forecast_snapshots (
+        id                 TEXT PRIMARY KEY,
+        taken_at           TEXT NOT NULL,
+        month              TEXT NOT NULL,
+        kind               TEXT NOT NULL CHECK (kind IN ('monthly', 'manual')),
+        base_currency      TEXT NOT NULL,
+        utc_offset_minutes INTEGER NOT NULL DEFAULT 0,
+        months             INTEGER NOT NULL DEFAULT 6,
+        lines              TEXT NOT NULL DEFAULT '[]',
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL
+      );
+      CREATE INDEX forecast_snapshots_by_month ON forecast_snapshots(kind, month);
+      CREATE INDEX forecast_snapshots_by_taken ON forecast_snapshots(taken_at);
+
+      -- Indexes of the reports (grouped SQL over these instead of reading every row).
+      CREATE INDEX deals_by_closed ON deals(status, closed_at);
+      CREATE INDEX deals_by_expected ON deals(status, expected_close);
+      CREATE INDEX deals_by_owner ON deals(owner, status, closed_at);
+      CREATE INDEX deals_by_source_lead ON deals(source_lead_id, status);
+      CREATE INDEX leads_by_owner_created ON leads(owner, created_at);
+      CREATE INDEX activities_by_done_at ON activities(done, done_at);
+    )sql"},
 };
 
 }  // namespace

@@ -1,0 +1,236 @@
+// Forecast snapshots: report.snapshot takes one (monthly when the month turned, or on demand)
+// and report.forecast_history compares each snapshot's forecast per month with what was
+// actually won in that month. Shapes and rules: reports.hpp.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/database.hpp"
+#include "core/deals.hpp"
+#include "core/reports.hpp"
+
+namespace kervan {
+namespace {
+
+using report::Frame;
+using report::MoneyTally;
+
+// One row per snapshot; its forecast lines (month x pipeline x owner, amounts already in the
+// snapshot's base currency at that day's rates) are kept as JSON in `lines`.
+const Table& snapshot_table() {
+  static const Table t{"forecast_snapshot",
+                       "forecast_snapshots",
+                       "forecast snapshot",
+                       {{"taken_at"},
+                        {"month"},
+                        {"kind"},
+                        {"base_currency"},
+                        {"utc_offset_minutes", ColKind::integer},
+                        {"months", ColKind::integer},
+                        {"lines", ColKind::json}}};
+  return t;
+}
+
+// Figures of one month of a snapshot, in its base currency.
+struct SnapMonth {
+  int64_t count = 0, unweighted = 0, weighted = 0, won_before = 0;
+};
+
+int64_t num(const Json& line, const char* key) {
+  auto it = line.find(key);
+  return it != line.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+std::string text_of(const Json& line, const char* key) {
+  auto it = line.find(key);
+  return it != line.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The snapshot's lines summed per month, keeping only the owner and pipeline asked for.
+std::map<std::string, SnapMonth> snapshot_months(const Json& snapshot, const std::string& owner,
+                                                 const std::string& pipeline_id) {
+  std::map<std::string, SnapMonth> out;
+  for (const auto& line : snapshot["lines"]) {
+    if (!line.is_object()) continue;
+    if (!owner.empty() && text_of(line, "owner") != owner) continue;
+    if (!pipeline_id.empty() && text_of(line, "pipeline_id") != pipeline_id) continue;
+    SnapMonth& m = out[text_of(line, "month")];
+    m.count += num(line, "count");
+    m.unweighted += num(line, "unweighted");
+    m.weighted += num(line, "weighted");
+    m.won_before += num(line, "won");
+  }
+  return out;
+}
+
+// The months a snapshot covers: its own month and the following ones.
+std::vector<std::string> snapshot_month_keys(const Json& snapshot) {
+  std::vector<std::string> keys;
+  auto first = report::parse_day(snapshot["month"].get<std::string>() + "-01");
+  if (!first) return keys;
+  for (int64_t i = 0; i < snapshot["months"].get<int64_t>(); ++i) {
+    keys.push_back(report::day_text(report::month_start(*first, static_cast<int>(i))).substr(0, 7));
+  }
+  return keys;
+}
+
+Json amount_in(const std::string& currency, int64_t amount) { return Json{{"amount", amount}, {"currency", currency}}; }
+
+Json snapshot_view(const Json& snapshot) {
+  const std::string base = snapshot["base_currency"];
+  auto months = snapshot_months(snapshot, "", "");
+  Json rows = Json::array();
+  for (const auto& key : snapshot_month_keys(snapshot)) {
+    const SnapMonth& m = months[key];
+    rows.push_back({{"month", key},
+                    {"open_count", m.count},
+                    {"unweighted", amount_in(base, m.unweighted)},
+                    {"weighted", amount_in(base, m.weighted)},
+                    {"won_before", amount_in(base, m.won_before)}});
+  }
+  const SnapMonth& overdue = months["overdue"];
+  return Json{{"id", snapshot["id"]},
+              {"taken_at", snapshot["taken_at"]},
+              {"month", snapshot["month"]},
+              {"kind", snapshot["kind"]},
+              {"base_currency", base},
+              {"utc_offset_minutes", snapshot["utc_offset_minutes"]},
+              {"months", rows},
+              {"overdue",
+               {{"count", overdue.count},
+                {"unweighted", amount_in(base, overdue.unweighted)},
+                {"weighted", amount_in(base, overdue.weighted)}}}};
+}
+
+Json report_snapshot(CommandContext& ctx, const Json& args) {
+  ArgsReader reader(args);
+  reader.allow_only({"if_month_turned", "months", "utc_offset_minutes"});
+  Frame frame = report::load_frame(ctx, reader);
+  bool monthly = reader.boolean("if_month_turned").value_or(false);
+  int months = static_cast<int>(reader.integer("months", 1, 24).value_or(6));
+  std::string month = report::day_text(frame.today()).substr(0, 7);
+  if (monthly) {
+    auto existing = select_rows(ctx.db, snapshot_table(), "kind = 'monthly' AND month = ?1", {month}, "taken_at, id");
+    if (!existing.empty()) {
+      return Json{{"taken", false}, {"reason", "already_taken_this_month"}, {"snapshot", snapshot_view(existing.front())}};
+    }
+  }
+  Json lines = Json::array();
+  for (const auto& line : report::forecast_lines(ctx.db, frame, months, "")) {
+    lines.push_back({{"month", line.month},
+                     {"pipeline_id", line.pipeline_id},
+                     {"owner", line.owner},
+                     {"count", line.open.count()},
+                     {"unweighted", line.open.base_amount(frame)},
+                     {"weighted", line.open.base_weighted(frame)},
+                     {"won_count", line.won.count()},
+                     {"won", line.won.base_amount(frame)}});
+  }
+  Json row = blank_row(snapshot_table());
+  row["taken_at"] = format_iso8601(frame.now_ms);
+  row["month"] = month;
+  row["kind"] = monthly ? "monthly" : "manual";
+  row["base_currency"] = frame.base;
+  row["utc_offset_minutes"] = frame.utc_offset_minutes;
+  row["months"] = months;
+  row["lines"] = lines;
+  insert_row(ctx, snapshot_table(), row);
+  return Json{{"taken", true}, {"reason", nullptr}, {"snapshot", snapshot_view(row)}};
+}
+
+// Deals actually won per local closing month from `first_month` on, at their closing rates.
+std::map<std::string, MoneyTally> won_by_month(Database& db, const Frame& frame, const std::string& first_month,
+                                               const std::string& pipeline_id) {
+  std::map<std::string, MoneyTally> out;
+  auto first = report::parse_day(first_month + "-01");
+  if (!first) return out;
+  Statement st(db, "SELECT substr(strftime('%Y-%m-%d', d.closed_at, ?4), 1, 7) AS month, d.currency, " +
+                       report::won_rate_sql(5) + " AS rate, count(*), sum(coalesce(d.won_amount, d.amount)) "
+                       "FROM deals d WHERE d.status = 'won' AND d.closed_at >= ?1 "
+                       "AND (?2 = '' OR d.owner = ?2) AND (?3 = '' OR d.pipeline_id = ?3) "
+                       "GROUP BY month, d.currency, rate");
+  st.bind(1, frame.day_start_iso(*first)).bind(2, frame.owner).bind(3, pipeline_id);
+  st.bind(4, frame.sql_offset()).bind(5, frame.base);
+  while (st.step()) {
+    out[st.column_text(0)].add(st.column_text(1), st.column_int(2), 100, st.column_int(4), st.column_int(3));
+  }
+  return out;
+}
+
+Json report_forecast_history(CommandContext& ctx, const Json& args) {
+  ArgsReader reader(args);
+  reader.allow_only({"limit", "owner", "pipeline_id", "utc_offset_minutes"});
+  Frame frame = report::load_frame(ctx, reader);
+  int64_t limit = reader.integer("limit", 1, 120).value_or(12);
+  std::string pipeline_id = report::read_pipeline(ctx.db, reader);
+  auto snapshots = select_rows(ctx.db, snapshot_table(), "1", {}, "taken_at DESC, id LIMIT " + std::to_string(limit));
+  std::string current = report::day_text(frame.today()).substr(0, 7);
+  std::string earliest = current;
+  for (const auto& s : snapshots) earliest = std::min(earliest, s["month"].get<std::string>());
+  auto actual = won_by_month(ctx.db, frame, earliest, pipeline_id);
+
+  std::map<std::string, std::pair<int64_t, int64_t>> unconverted;
+  Json rows = Json::array();
+  for (const auto& s : snapshots) {
+    bool comparable = s["base_currency"] == frame.base;
+    auto months = snapshot_months(s, frame.owner, pipeline_id);
+    Json month_rows = Json::array();
+    int64_t past_expected = 0, past_actual = 0;
+    const std::string base = s["base_currency"];
+    for (const auto& key : snapshot_month_keys(s)) {
+      const SnapMonth& m = months[key];
+      const MoneyTally& won = actual[key];
+      int64_t actual_won = won.base_amount(frame);
+      int64_t expected = m.won_before + m.weighted;
+      std::string state = key < current ? "past" : key == current ? "current" : "future";
+      bool compare = comparable && state != "future";
+      if (comparable && state == "past") {
+        past_expected += expected;
+        past_actual += actual_won;
+      }
+      month_rows.push_back({{"month", key},
+                            {"state", state},
+                            {"forecast_weighted", amount_in(base, m.weighted)},
+                            {"forecast_unweighted", amount_in(base, m.unweighted)},
+                            {"won_before", amount_in(base, m.won_before)},
+                            {"expected", amount_in(base, expected)},
+                            {"actual_won", report::money(frame, actual_won)},
+                            {"actual_count", won.count()},
+                            {"difference", compare ? report::money(frame, actual_won - expected) : Json(nullptr)},
+                            {"accuracy", compare ? report::ratio(actual_won, expected) : Json(nullptr)}});
+    }
+    rows.push_back({{"id", s["id"]},
+                    {"taken_at", s["taken_at"]},
+                    {"month", s["month"]},
+                    {"kind", s["kind"]},
+                    {"base_currency", base},
+                    {"comparable", comparable},
+                    {"months", month_rows},
+                    {"past_totals",
+                     {{"expected", amount_in(base, past_expected)},
+                      {"actual_won", report::money(frame, past_actual)},
+                      {"accuracy", comparable ? report::ratio(past_actual, past_expected) : Json(nullptr)}}}});
+  }
+  for (const auto& [month, t] : actual) t.collect_unconverted(frame, unconverted);
+  Json reply = report::reply_base(frame, {{"limit", limit}, {"owner", frame.owner}, {"pipeline_id", pipeline_id}});
+  reply["snapshots"] = rows;
+  report::put_unconverted(reply, unconverted);
+  if (rows.empty()) reply["empty"] = "no_snapshots";
+  return reply;
+}
+
+}  // namespace
+
+void register_report_history_commands(CommandRegistry& registry) {
+  registry.add({"report.snapshot",
+                "Snapshot the forecast now (if_month_turned: true takes the monthly one only when this month has "
+                "none yet; months, utc_offset_minutes)",
+                true, report_snapshot});
+  registry.add({"report.forecast_history",
+                "Past forecast snapshots per month against what was actually won (limit, owner, pipeline_id, "
+                "utc_offset_minutes)",
+                false, report_forecast_history});
+}
+
+}  // namespace kervan
