@@ -49,6 +49,9 @@ class Core {
   // platform to know when to persist.
   uint64_t data_version() const { return data_version_; }
   bool last_call_wrote() const { return last_call_wrote_; }
+  // The database changed under this connection (another tab's saved pages were loaded):
+  // views must reload, as after a write.
+  void note_outside_change() { ++data_version_; }
   const std::string& device_id() const { return device_id_; }
   const CommandRegistry& registry() const { return registry_; }
 

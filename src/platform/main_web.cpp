@@ -1,6 +1,6 @@
 // The browser entry point: GLFW window on the page's canvas, ImGui with WebGL2, the core on
-// the IndexedDB-backed file /data/kervan.db, a main loop that draws only when needed, and
-// the C functions web_bridge.js calls (window.kervan.call and the test hooks).
+// the in-memory image of page_vfs (loaded from IndexedDB before main), a main loop that draws
+// only when needed, and the C functions the bridge calls (window.kervan.call, storage, tests).
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -15,16 +15,19 @@
 #include <string>
 
 #include "core/core.hpp"
+#include "platform/page_vfs.hpp"
 #include "platform/web_platform.hpp"
 #include "ui/app.hpp"
 #include "ui/item_registry.hpp"
 
 EM_JS(void, kervan_js_ready, (const char* device_id), { Module.kervanBridge.ready(UTF8ToString(device_id)); });
+EM_JS(void, kervan_js_load_image, (), { Module.kervanBridge.loadImage(); });
 EM_JS(void, kervan_js_fatal, (const char* message), { Module.kervanBridge.fatal(UTF8ToString(message)); });
 
 namespace {
 
-constexpr const char* kDatabasePath = "/data/kervan.db";
+// Any name: page_vfs serves every main database from the one image.
+constexpr const char* kDatabasePath = "/kervan.db";
 constexpr const char* kFontPath = "/assets/kervan-sans.ttf";
 constexpr float kBaseFontSize = 15.0f;
 
@@ -37,6 +40,7 @@ struct WebApp {
   int framebuffer_w = 0, framebuffer_h = 0;
   std::string reply;  // the last kervan_call reply, alive until the next call
   std::string items;  // the last kervan_ui_items answer
+  std::string integrity;  // the last kervan_integrity_check answer
   uint64_t last_ticket = 0;
   uint64_t frames_drawn = 0;
 };
@@ -117,6 +121,16 @@ extern "C" {
 // call); a write's persistence ticket is then in kervan_last_ticket().
 EMSCRIPTEN_KEEPALIVE const char* kervan_call(const char* name, const char* args_json) {
   g->last_ticket = 0;
+  // A read-only tab refuses writes up front, with words the caller can show.
+  const kervan::CommandSpec* spec = g->core->registry().find(name ? name : "");
+  if (spec && spec->writes && kervan::platform::page_vfs_read_only()) {
+    g->reply = kervan::CommandError("read_only",
+                                    "This tab is read-only: Kervan is open in another tab, or the saved data is damaged",
+                                    "command")
+                   .to_json()
+                   .dump();
+    return g->reply.c_str();
+  }
   kervan::Json reply = g->core->call_text(name ? name : "", args_json ? args_json : "");
   if (g->core->last_call_wrote()) g->last_ticket = g->platform.persist_soon();
   g->platform.request_redraw();
@@ -142,12 +156,49 @@ EMSCRIPTEN_KEEPALIVE const char* kervan_ui_items() {
   return g->items.c_str();
 }
 
+// Storage hooks for page_sync.js: room for an image of `size` bytes (returns where),
+// whether SQLite holds no lock, the read-only switch, and "the image changed under you".
+EMSCRIPTEN_KEEPALIVE uint8_t* kervan_image_reserve(double size) {
+  return kervan::platform::page_vfs_reserve(static_cast<uint64_t>(size));
+}
+EMSCRIPTEN_KEEPALIVE int kervan_image_idle() { return kervan::platform::page_vfs_idle() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE void kervan_set_read_only(int flag) {
+  kervan::platform::page_vfs_set_read_only(flag != 0);
+  if (g) g->platform.request_redraw();
+}
+EMSCRIPTEN_KEEPALIVE void kervan_image_replaced() {
+  kervan::platform::page_vfs_clear_dirty();
+  if (!g || !g->core) return;
+  g->core->note_outside_change();
+  g->platform.request_redraw();
+}
+
+// PRAGMA integrity_check for window.kervan.checkIntegrity(): {"ok": bool, "problems": [...]}.
+EMSCRIPTEN_KEEPALIVE const char* kervan_integrity_check() {
+  std::string result = g->platform.check_integrity();
+  kervan::Json problems = kervan::Json::array();
+  std::size_t start = 0;
+  while (start <= result.size()) {
+    std::size_t end = result.find('\n', start);
+    if (end == std::string::npos) end = result.size();
+    if (end > start) problems.push_back(result.substr(start, end - start));
+    start = end + 1;
+  }
+  bool ok = result == "ok";
+  g->integrity = kervan::Json{{"ok", ok}, {"problems", ok ? kervan::Json::array() : problems}}.dump(
+      -1, ' ', false, kervan::Json::error_handler_t::replace);
+  return g->integrity.c_str();
+}
+
 EMSCRIPTEN_KEEPALIVE double kervan_frames_drawn() { return g ? static_cast<double>(g->frames_drawn) : 0; }
 
 }  // extern "C"
 
 int main() {
   g = new WebApp();
+  kervan::platform::page_vfs_install(&kervan::platform::hand_pages_to_storage);
+  kervan_js_load_image();
+  g->platform.set_database_path(kDatabasePath);
   try {
     kervan::CoreOptions options;
     options.memory_backed_file = true;
@@ -156,6 +207,8 @@ int main() {
     kervan_js_fatal(e.what());
     return 1;
   }
+  // A tab that is not the writer opens (and migrates in memory if it must), then reads only.
+  if (g->platform.storage_status().read_only) kervan::platform::page_vfs_set_read_only(true);
 
   if (!glfwInit()) {
     kervan_js_fatal("GLFW could not start");

@@ -1,21 +1,18 @@
-// Kervan's browser bridge (emcc --pre-js). It owns what only the page can do: mounting
-// IndexedDB storage before main() runs, persisting after each write, keyboard/clipboard
-// fixes for emscripten's GLFW, waking the main loop on input, and window.kervan.
+// Kervan's browser bridge (emcc --pre-js, after page_store.js and page_sync.js). It owns what
+// only the page can do: loading the stored database image before main() runs (KervanStorage),
+// keyboard/clipboard fixes for emscripten's GLFW, waking the main loop on input, the storage
+// banner, and window.kervan.
 
 
 (function () {
   'use strict';
+  var storage = KervanStorage;
   var bridge = {
-    storage: 'indexeddb',      // or 'memory' when IndexedDB cannot be used
-    requested: 0,              // persistence tickets handed out
-    durable: 0,                // highest ticket whose write completed
-    running: false,
-    error: '',
-    waiters: [],               // {ticket, resolve}
     clipboard: '',
     readyResolve: null,
     readyReject: null,
-    deviceId: ''
+    deviceId: '',
+    started: false
   };
   var ready = new Promise(function (resolve, reject) {
     bridge.readyResolve = resolve;
@@ -27,54 +24,37 @@
     if (Module._kervan_wake) Module._kervan_wake(frames || 3);
   }
 
-  function settleWaiters() {
-    bridge.waiters = bridge.waiters.filter(function (w) {
-      if (w.ticket <= bridge.durable) { w.resolve(true); return false; }
-      if (bridge.error && !bridge.running && w.ticket <= bridge.failedTicket) { w.resolve(false); return false; }
-      return true;
-    });
-  }
-
-  // One IDBFS sync at a time; a request made during a sync is covered by the next one.
-  function schedule() {
-    if (bridge.running || bridge.durable >= bridge.requested) return;
-    if (bridge.storage !== 'indexeddb') {
-      bridge.durable = bridge.requested;
-      settleWaiters();
-      return;
+  // What KervanStorage needs from the module.
+  storage.hooks.wake = wake;
+  storage.hooks.ready = function () { return bridge.started; };
+  storage.hooks.isIdle = function () { return Module._kervan_image_idle() !== 0; };
+  storage.hooks.setReadOnly = function (flag) { Module._kervan_set_read_only(flag ? 1 : 0); };
+  storage.hooks.applyBlocks = function (size, records) {
+    var base = Module._kervan_image_reserve(size);
+    for (var i = 0; i < records.length; i++) {
+      var r = records[i];
+      var bytes = new Uint8Array(r.d);
+      var room = Math.max(0, Math.min(bytes.length, size - r.n * KervanPageStore.BLOCK));
+      if (room) HEAPU8.set(bytes.subarray(0, room), base + r.n * KervanPageStore.BLOCK);
     }
-    var target = bridge.requested;
-    bridge.running = true;
-    FS.syncfs(false, function (err) {
-      bridge.running = false;
-      if (err) {
-        bridge.error = String((err && (err.message || err.name || err.errno)) || err);
-        bridge.failedTicket = target;
-        console.warn('kervan: saving to IndexedDB failed:', bridge.error);
-      } else {
-        bridge.error = '';
-        bridge.durable = Math.max(bridge.durable, target);
-      }
-      settleWaiters();
-      wake();
-      if (!err) schedule();
-    });
-  }
-
-  bridge.requestPersist = function () {
-    bridge.requested += 1;
-    var ticket = bridge.requested;
-    schedule();
-    return ticket;
+    Module._kervan_image_replaced();
   };
-  bridge.durableTicket = function () { return bridge.durable; };
-  bridge.persistError = function () { return bridge.error; };
-  bridge.waitDurable = function (ticket) {
-    if (ticket <= bridge.durable) return Promise.resolve(true);
-    return new Promise(function (resolve) {
-      bridge.waiters.push({ ticket: ticket, resolve: resolve });
-      schedule();
-    });
+  storage.hooks.banner = function (status) {
+    if (window.kervanStorageBanner) window.kervanStorageBanner(status, storage.takeOver);
+  };
+
+  // Tickets are commits: latestTicket() is the last write transaction handed to storage.
+  bridge.requestPersist = function () { return storage.latestTicket(); };
+  bridge.durableTicket = function () { return storage.durableTicket(); };
+  bridge.persistError = function () { return storage.error(); };
+  bridge.statusJson = function () { return JSON.stringify(storage.status()); };
+  bridge.waitDurable = storage.waitDurable;
+  // The image loaded before main(): copied into the VFS by main_web.cpp.
+  bridge.loadImage = function () {
+    var image = storage.takeImage();
+    if (!image || !image.length) return;
+    var base = Module._kervan_image_reserve(image.length);
+    HEAPU8.set(image, base);
   };
   bridge.allocString = function (text) {
     var size = lengthBytesUTF8(text) + 1;
@@ -90,13 +70,24 @@
   };
   bridge.ready = function (deviceId) {
     bridge.deviceId = deviceId;
+    bridge.started = true;
     bridge.readyResolve();
+    storage.hooks.banner(storage.status());
+    storage.catchUp();
   };
   bridge.fatal = function (message) {
     bridge.readyReject(new Error(message));
-    if (window.kervanFatal) {
-      window.kervanFatal(message, message);
+    if (!window.kervanFatal) return;
+    var status = storage.status();
+    if (status.mode === 'damaged') {
+      // Say what is wrong with the data in plain words; SQLite's message goes to the details.
+      window.kervanFatal(
+        'Kayıtlı veriler hasarlı ve açılamıyor (' + status.problem + '). Hiçbir şey değiştirilmedi veya silinmedi.',
+        'The saved data is damaged and cannot be opened (' + status.problem + '). Nothing was changed or deleted.',
+        message);
+      return;
     }
+    window.kervanFatal(message, message);
   };
   Module.kervanBridge = bridge;
 
@@ -107,26 +98,12 @@
     _free(p);
   }
 
-  // Storage: the database file lives under /data, mirrored to IndexedDB by IDBFS. Loading
-  // finishes before main() runs (a run dependency holds it back).
+  // Storage: the stored image is read (and checked) before main() runs; a run dependency
+  // holds main() back until then.
   Module.preRun = Module.preRun || [];
   Module.preRun.push(function () {
-    FS.mkdir('/data');
-    var hasIdb = false;
-    try { hasIdb = !!window.indexedDB; } catch (e) { hasIdb = false; }
-    if (!hasIdb) {
-      bridge.storage = 'memory';
-      return;
-    }
-    FS.mount(IDBFS, {}, '/data');
     addRunDependency('kervan-load-data');
-    FS.syncfs(true, function (err) {
-      if (err) {
-        bridge.storage = 'memory';
-        console.warn('kervan: IndexedDB unavailable, working in memory:', err);
-      }
-      removeRunDependency('kervan-load-data');
-    });
+    storage.start().then(function () { removeRunDependency('kervan-load-data'); });
   });
 
   // Input: wake the main loop on anything the user does.
@@ -163,11 +140,12 @@
 
   // Flush when the page is hidden; warn before leaving with a write still in flight.
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'hidden') schedule();
+    if (document.visibilityState === 'hidden') storage.flushNow();
   });
+  window.addEventListener('pagehide', function () { storage.flushNow(); });
   window.addEventListener('beforeunload', function (e) {
-    if (bridge.durable < bridge.requested) {
-      schedule();
+    if (storage.hasUnsaved()) {
+      storage.flushNow();
       e.preventDefault();
       e.returnValue = '';
     }
@@ -216,16 +194,25 @@
         var reply = JSON.parse(replyText);
         var ticket = reply.error ? 0 : Module._kervan_last_ticket();
         if (!ticket) return reply;
-        return bridge.waitDurable(ticket).then(function (ok) {
+        return storage.waitDurable(ticket).then(function (ok) {
           if (ok) return reply;
-          return { error: { code: 'not_saved', message: 'The change could not be saved to browser storage: ' + bridge.error } };
+          // Done in this tab's memory but not stored: the reply rides along for the caller.
+          return { error: { code: 'not_saved', message: 'The change was not saved to browser storage: ' + (storage.error() || 'this tab is read-only') }, result: reply };
         });
       });
     },
-    // Resolves when every change so far is durable.
-    flush: function () { return bridge.waitDurable(bridge.requested); },
+    // Resolves true when every change so far is durable (false when a save failed).
+    flush: function () { return storage.flush(); },
     ready: ready,
-    storage: function () { return bridge.storage; },
+    // {mode: indexeddb|memory|damaged, readOnly, canTakeOver, stale, persisted, usage, quota,
+    //  lastSavedAt, generation, unsaved, error, problem, migrated}
+    storage: function () { return storage.status(); },
+    // Makes this tab the writer (the other tab turns read-only). Resolves true when done.
+    takeOver: function () { return storage.takeOver(); },
+    // PRAGMA integrity_check over the open image: {ok, problems: [...]}.
+    checkIntegrity: function () {
+      return ready.then(function () { return JSON.parse(UTF8ToString(Module._kervan_integrity_check())); });
+    },
     ui: {
       // The widgets of the last drawn frame: [{label, id, window, x, y, w, h, active, focused}].
       items: function () { return JSON.parse(UTF8ToString(Module._kervan_ui_items())); },

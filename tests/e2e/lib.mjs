@@ -159,3 +159,27 @@ export async function focusedItem(page) {
 export function assert(condition, message) {
   if (!condition) throw new Error(`assertion failed: ${message}`);
 }
+
+// A small seeded random generator (mulberry32): numbers in [0, 1), the same for the same seed,
+// so a failing fault run can be repeated exactly.
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Counts, in window.__blockPuts, the blocks the app puts into its IndexedDB page store.
+export async function countBlockPuts(context) {
+  await context.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    window.__blockPuts = 0;
+    IDBObjectStore.prototype.put = function (value, key) {
+      if (this.name === 'pages') window.__blockPuts++;
+      return put.call(this, value, key);
+    };
+  });
+}

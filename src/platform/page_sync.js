@@ -1,0 +1,422 @@
+// Kervan's persistence (emcc --pre-js, after page_store.js, before web_bridge.js): which tab
+// writes (a Web Lock, fenced by the owner field of the store), the ordered queue of saves,
+// tickets that turn durable only when their IndexedDB transaction completed, retries after a
+// failure, read-only tabs that follow the writer (BroadcastChannel + changed blocks), storage
+// estimates and the banner that tells the user what state the data is in.
+
+var KervanStorage = (function () {
+  'use strict';
+  var BLOCK = KervanPageStore.BLOCK;
+  // One Kervan per site path: two copies on one host keep separate data.
+  var scope = location.pathname.replace(/[^\/]*$/, '');
+  var DB_NAME = 'kervan-pages:' + scope;
+  var LOCK_NAME = 'kervan-writer:' + scope;
+  var CHANNEL_NAME = 'kervan-pages:' + scope;
+  var TAKE_OVER_KEY = 'kervan-take-over';
+
+  var st = {
+    mode: 'indexeddb',   // 'memory' (no IndexedDB) or 'damaged' (the stored image failed its checks)
+    writer: false,
+    stale: false,        // lost writing with changes unsaved: must reload before writing again
+    diverged: false,     // a read-only tab whose image changed locally while opening
+    owner: Math.random().toString(36).slice(2) + Date.now().toString(36),
+    db: null,
+    image: null,         // the loaded image, until main() takes it
+    stored: 0,           // the IndexedDB generation our image and writes are based on
+    ticket: 0,           // one per commit handed over by the VFS
+    durable: 0,          // highest ticket whose transaction completed
+    failedTicket: 0,
+    pending: null,       // {ticket, size, blocks: Map(n -> ArrayBuffer)} not yet sent
+    inFlight: null,
+    retryTimer: 0,
+    failures: 0,
+    error: '',
+    problem: '',
+    persisted: false,
+    usage: -1,
+    quota: -1,
+    lastSavedAt: 0,
+    migrated: false,
+    catchingUp: false,
+    catchUpAgain: false,
+    waitingForLock: false,
+    estimateTimer: 0
+  };
+  var waiters = [];
+  var channel = null;
+  // Filled in by web_bridge.js: wake(), ready(), isIdle(), applyBlocks(size, records),
+  // setReadOnly(flag), banner(kind, status).
+  var hooks = {};
+
+  function describeError(e) {
+    var name = (e && e.name) || '';
+    if (name === 'QuotaExceededError' || /quota/i.test(String(e && e.message))) {
+      return 'The browser storage is full (quota exceeded); the last saved state is kept';
+    }
+    var text = String((e && (e.message || e.name)) || e || 'unknown error');
+    return 'Saving to browser storage failed (' + (name ? name + ': ' : '') + text + '); the last saved state is kept';
+  }
+
+  function covered(ticket) {
+    if (st.inFlight && st.inFlight.ticket >= ticket) return true;
+    return !!(st.pending && st.pending.ticket >= ticket && st.writer && !st.retryTimer);
+  }
+
+  function settle() {
+    waiters = waiters.filter(function (w) {
+      if (w.ticket <= st.durable || st.mode === 'memory') { w.resolve(true); return false; }
+      if (!covered(w.ticket) && (st.error || !st.writer)) { w.resolve(false); return false; }
+      return true;
+    });
+  }
+
+  // Something about saving changed: settle waiters, redraw (the status line) unless told
+  // that nothing drawn depends on it, refresh the banner.
+  function changed(quiet) {
+    settle();
+    if (hooks.wake && !quiet) hooks.wake();
+    if (hooks.banner) hooks.banner(status());
+  }
+
+  function refreshEstimate() {
+    st.estimateTimer = 0;
+    if (!navigator.storage || !navigator.storage.estimate) return;
+    navigator.storage.estimate().then(function (e) {
+      st.usage = typeof e.usage === 'number' ? e.usage : -1;
+      st.quota = typeof e.quota === 'number' ? e.quota : -1;
+    }).catch(function () {});
+  }
+  function refreshEstimateSoon() {
+    if (!st.estimateTimer) st.estimateTimer = setTimeout(refreshEstimate, 3000);
+  }
+
+  function requestPersistence() {
+    if (!navigator.storage || !navigator.storage.persist) return;
+    navigator.storage.persist().then(function (granted) {
+      st.persisted = !!granted;
+      changed(true);
+    }).catch(function () {});
+  }
+
+  // Sends the pending blocks as one transaction; one at a time, in order.
+  function kick() {
+    if (st.inFlight || !st.pending || !st.writer || st.mode !== 'indexeddb' || st.retryTimer) return;
+    var batch = st.pending;
+    var generation = st.stored + 1;
+    st.pending = null;
+    st.inFlight = batch;
+    KervanPageStore.write(st.db, batch, generation, st.stored, st.owner).then(function () {
+      st.inFlight = null;
+      st.stored = generation;
+      st.durable = Math.max(st.durable, batch.ticket);
+      st.error = '';
+      st.failures = 0;
+      st.lastSavedAt = Date.now();
+      if (channel) channel.postMessage({ type: 'saved', generation: generation });
+      refreshEstimateSoon();
+      kick();
+      changed();
+    }, function (err) {
+      st.inFlight = null;
+      // Keep every unsaved block: newer pending blocks go over the failed ones.
+      if (st.pending) {
+        st.pending.blocks.forEach(function (bytes, n) { batch.blocks.set(n, bytes); });
+        batch.size = st.pending.size;
+        batch.ticket = st.pending.ticket;
+      }
+      st.pending = batch;
+      st.error = err && err.superseded ? 'Another tab has taken over writing; the last changes of this tab were not saved' : describeError(err);
+      st.failedTicket = batch.ticket;
+      st.failures += 1;
+      console.warn('kervan: save failed:', st.error);
+      if ((err && err.superseded) || !st.writer) {
+        // Another tab writes now; these changes can never be stored on top of its own.
+        st.stale = true;
+        st.pending = null;
+        demote();
+      } else {
+        st.retryTimer = setTimeout(function () { st.retryTimer = 0; kick(); },
+                                   Math.min(60000, 2000 * Math.pow(2, st.failures - 1)));
+      }
+      changed();
+    });
+  }
+
+  // Called by the VFS (through C++) at the end of every write transaction: copies the changed
+  // blocks out of the image now and queues them. Returns the commit's ticket.
+  function commit(imagePtr, size, blocksPtr, count) {
+    st.ticket += 1;
+    if (st.mode === 'memory') {
+      st.durable = st.ticket;
+      return st.ticket;
+    }
+    if (!st.writer) {
+      st.diverged = true;  // never stored: this tab's image now differs from the store
+      st.failedTicket = st.ticket;
+      return st.ticket;
+    }
+    var batch = st.pending || (st.pending = { ticket: 0, size: 0, blocks: new Map() });
+    var first = blocksPtr >> 2;
+    for (var i = 0; i < count; i++) {
+      var n = HEAPU32[first + i];
+      var start = imagePtr + n * BLOCK;
+      var length = Math.min(BLOCK, size - n * BLOCK);
+      if (length > 0) batch.blocks.set(n, HEAPU8.slice(start, start + length).buffer);
+      else batch.blocks.delete(n);
+    }
+    batch.size = size;
+    batch.ticket = st.ticket;
+    retryNow();
+    return st.ticket;
+  }
+
+  function retryNow() {
+    if (st.retryTimer) { clearTimeout(st.retryTimer); st.retryTimer = 0; }
+    kick();
+  }
+
+  function waitDurable(ticket) {
+    retryNow();
+    return new Promise(function (resolve) {
+      waiters.push({ ticket: ticket, resolve: resolve });
+      settle();
+    });
+  }
+
+  // Runs reads of the store one after another, each from the generation the previous one
+  // reached: two overlapping reads could otherwise put older blocks over newer ones.
+  var readChain = Promise.resolve();
+  function serially(fn) {
+    var run = readChain.then(fn);
+    readChain = run.catch(function () {});
+    return run;
+  }
+
+  // Puts blocks read from the store into the image once SQLite holds no lock.
+  function applyWhenIdle(since) {
+    return new Promise(function (resolve) {
+      (function attempt() {
+        if (!hooks.ready || !hooks.ready() || !hooks.isIdle()) { setTimeout(attempt, 20); return; }
+        if (since.generation < st.stored) { resolve(); return; }  // already past it
+        if (since.generation !== st.stored || since.records.length) hooks.applyBlocks(since.size, since.records);
+        st.stored = since.generation;
+        resolve();
+      })();
+    });
+  }
+
+  // A read-only tab follows the writer: the blocks saved since our generation.
+  function catchUp() {
+    if (st.writer || st.stale || st.diverged || st.mode !== 'indexeddb' || !st.db) return;
+    if (st.catchingUp) { st.catchUpAgain = true; return; }
+    st.catchingUp = true;
+    serially(function () {
+      if (st.writer || st.stale) return null;
+      return KervanPageStore.readSince(st.db, st.stored, null).then(applyWhenIdle);
+    }).catch(function (e) {
+      console.warn('kervan: reading the other tab\'s changes failed:', e);
+    }).then(function () {
+      st.catchingUp = false;
+      changed();
+      if (st.catchUpAgain) { st.catchUpAgain = false; catchUp(); }
+    });
+  }
+
+  function reloadToTakeOver() {
+    try { sessionStorage.setItem(TAKE_OVER_KEY, '1'); } catch (e) { /* the reload still helps */ }
+    location.reload();
+    return new Promise(function () {});
+  }
+
+  // Holds the writer lock until the page goes away; `grant` runs when it is ours.
+  function holdLock(options, grant) {
+    return navigator.locks.request(LOCK_NAME, options, function (lock) {
+      if (!lock) return grant(false);
+      return Promise.resolve(grant(true)).then(function () { return new Promise(function () {}); });
+    }).catch(function () { demote(); });
+  }
+
+  // The writer lock is ours (or a tab without Web Locks): become the writer from our image.
+  function promote() {
+    if (st.writer) return Promise.resolve();
+    if (st.stale || st.diverged) return reloadToTakeOver();
+    return serially(function () {
+      return KervanPageStore.readSince(st.db, st.stored, st.owner).then(applyWhenIdle);
+    }).then(function () {
+      st.writer = true;
+      st.error = '';
+      if (hooks.setReadOnly) hooks.setReadOnly(false);
+      requestPersistence();
+      changed();
+    });
+  }
+
+  // Another tab writes now: read-only from here on.
+  function demote() {
+    if (!st.writer) return;
+    st.writer = false;
+    if (hooks.setReadOnly) hooks.setReadOnly(true);
+    if (st.pending) {
+      st.stale = true;
+      st.failedTicket = st.pending.ticket;
+      st.pending = null;
+    }
+    changed();
+    waitForWriterRole();
+  }
+
+  // A read-only tab queues for the lock: when the writer tab closes, this one takes over.
+  function waitForWriterRole() {
+    if (!navigator.locks || st.waitingForLock || st.stale || st.mode !== 'indexeddb') return;
+    st.waitingForLock = true;
+    holdLock({}, function () {
+      st.waitingForLock = false;
+      return promote();
+    });
+  }
+
+  function takeOver() {
+    if (st.writer) return Promise.resolve(true);
+    if (st.mode !== 'indexeddb') return Promise.resolve(false);
+    if (st.stale || st.diverged || !navigator.locks) return reloadToTakeOver();
+    return new Promise(function (resolve) {
+      holdLock({ steal: true }, function () {
+        return promote().then(function () { resolve(true); }, function (e) {
+          st.error = describeError(e);
+          resolve(false);
+          throw e;
+        });
+      });
+    });
+  }
+
+  // Decides this tab's role: the writer lock if it is free (or stolen after "use here").
+  function decideRole() {
+    if (!navigator.locks) return Promise.resolve(true);
+    var steal = false;
+    try {
+      steal = sessionStorage.getItem(TAKE_OVER_KEY) === '1';
+      sessionStorage.removeItem(TAKE_OVER_KEY);
+    } catch (e) { steal = false; }
+    return new Promise(function (resolve) {
+      holdLock(steal ? { steal: true } : { ifAvailable: true }, function (granted) { resolve(granted); });
+    });
+  }
+
+  function toMemory(reason) {
+    st.mode = 'memory';
+    st.writer = false;
+    st.problem = reason;
+    st.image = null;
+    st.durable = st.ticket;
+    console.warn('kervan: working in memory:', reason);
+  }
+
+  function openChannel() {
+    if (typeof BroadcastChannel !== 'function') return;
+    channel = new BroadcastChannel(CHANNEL_NAME);
+    channel.onmessage = function (e) {
+      if (e.data && e.data.type === 'saved') catchUp();
+    };
+  }
+
+  // Before main(): opens the store, decides the role, loads (and checks) the image.
+  function start() {
+    var hasIdb = false;
+    try { hasIdb = !!window.indexedDB; } catch (e) { hasIdb = false; }
+    if (!hasIdb) {
+      toMemory('IndexedDB is not available in this browser mode');
+      changed();
+      return Promise.resolve();
+    }
+    // One retry: right after a crash the old browser may still hold the files for a moment.
+    return KervanPageStore.open(DB_NAME).catch(function () {
+      return new Promise(function (resolve) { setTimeout(resolve, 500); }).then(function () {
+        return KervanPageStore.open(DB_NAME);
+      });
+    }).then(function (db) {
+      st.db = db;
+      return decideRole();
+    }).then(function (writer) {
+      st.writer = writer;
+      return KervanPageStore.load(st.db, writer ? st.owner : null);
+    }).then(function (loaded) {
+      st.image = loaded.image;
+      st.stored = loaded.generation;
+      if (loaded.problem) {
+        st.mode = 'damaged';
+        st.problem = loaded.problem;
+        st.writer = false;
+        console.warn('kervan: the saved data looks damaged:', loaded.problem);
+        return null;
+      }
+      if (st.writer && loaded.generation === 0 && loaded.size === 0) return migrate();
+      return null;
+    }).then(function () {
+      openChannel();
+      refreshEstimate();
+      changed();
+      if (st.writer) requestPersistence();
+      else if (st.mode === 'indexeddb') waitForWriterRole();
+    }, function (e) {
+      toMemory('IndexedDB cannot be used (' + String((e && (e.message || e.name)) || e) + ')');
+      changed();
+    });
+  }
+
+  // An earlier version's IDBFS file becomes the first saved generation (the old copy stays).
+  function migrate() {
+    return KervanPageStore.readLegacy().then(function (bytes) {
+      if (!bytes) return;
+      st.image = bytes;
+      st.migrated = true;
+      st.ticket += 1;
+      var batch = { ticket: st.ticket, size: bytes.length, blocks: new Map() };
+      for (var n = 0; n * BLOCK < bytes.length; n++) {
+        batch.blocks.set(n, bytes.slice(n * BLOCK, Math.min(bytes.length, (n + 1) * BLOCK)).buffer);
+      }
+      st.pending = batch;
+      kick();
+    });
+  }
+
+  function status() {
+    return {
+      mode: st.mode,
+      readOnly: st.mode === 'damaged' || (st.mode === 'indexeddb' && !st.writer),
+      canTakeOver: st.mode === 'indexeddb' && !st.writer,
+      stale: st.stale,
+      persisted: st.persisted,
+      usage: st.usage,
+      quota: st.quota,
+      lastSavedAt: st.lastSavedAt,
+      generation: st.stored,
+      unsaved: !!(st.pending || st.inFlight),
+      error: st.error,
+      problem: st.problem,
+      migrated: st.migrated
+    };
+  }
+
+  // The page is going away or hidden: send what is queued now.
+  function flushNow() { retryNow(); }
+
+  return {
+    hooks: hooks,
+    start: start,
+    commit: commit,
+    takeImage: function () { var image = st.image; st.image = null; return image; },
+    isWriter: function () { return st.writer; },
+    latestTicket: function () { return st.ticket; },
+    durableTicket: function () { return st.durable; },
+    error: function () { return st.error; },
+    hasUnsaved: function () { return !!(st.pending || st.inFlight); },
+    waitDurable: waitDurable,
+    flush: function () { return waitDurable(st.ticket); },
+    flushNow: flushNow,
+    catchUp: catchUp,
+    takeOver: takeOver,
+    status: status,
+    refreshEstimate: refreshEstimate
+  };
+})();

@@ -1,0 +1,303 @@
+// Page-level persistence in IndexedDB under stress: saves that cost by pages changed, the
+// browser killed in the middle of a burst of saves, IndexedDB failing mid-write, damaged
+// stored data, no IndexedDB at all. Every lead reported saved must survive; nothing may hang.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+
+// Kills (SIGKILL) the Chromium this test started on `profile` and all its child processes,
+// by process id, then waits until they are gone (a storage process still holding the
+// IndexedDB files would make the next start fail to open them).
+async function killBrowser(profile) {
+  let out = '';
+  try { out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }); } catch { return 0; }
+  const rows = out.split('\n').filter(Boolean).map((line) => {
+    const [pid, ppid, ...args] = line.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), args: args.join(' ') };
+  });
+  const doomed = new Set(rows.filter((r) => r.args.includes(`--user-data-dir=${profile}`)).map((r) => r.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of rows) if (doomed.has(r.ppid) && !doomed.has(r.pid)) { doomed.add(r.pid); grew = true; }
+  }
+  doomed.delete(process.pid);
+  for (const pid of doomed) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline && [...doomed].some((pid) => fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readStatus(pid)))) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return doomed.size;
+}
+
+function readStatus(pid) {
+  try { return fs.readFileSync(`/proc/${pid}/status`, 'utf8'); } catch { return ''; }
+}
+
+async function allLeadNames(page) {
+  const reply = await page.evaluate(() => window.kervan.call('lead.list', { limit: 100000 }));
+  return new Set(reply.items.map((i) => i.name));
+}
+
+async function integrity(page) {
+  return page.evaluate(() => window.kervan.checkIntegrity());
+}
+
+// Raw view of the store, read beside the app: {generation, size, blocks}.
+async function storedState(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const scope = location.pathname.replace(/[^/]*$/, '');
+    const req = indexedDB.open('kervan-pages:' + scope);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction(['pages', 'meta'], 'readonly');
+      const meta = tx.objectStore('meta').get('state');
+      const count = tx.objectStore('pages').count();
+      tx.oncomplete = () => {
+        db.close();
+        resolve({ generation: meta.result ? meta.result.generation : 0, size: meta.result ? meta.result.size : 0, blocks: count.result });
+      };
+    };
+  }));
+}
+
+export const tests = [
+  {
+    name: 'a save writes only the changed pages; everything is back after a restart; integrity on demand',
+    async run({ server, t }) {
+      const profile = t.newProfileDir();
+      try {
+        let s = await t.launch(profile);
+        await t.countBlockPuts(s.context);  // the blocks each save puts, counted beside the app
+        await t.openApp(s.page, server.url);
+        await s.page.evaluate(() => window.kervan.flush());
+        const info = await s.page.evaluate(() => window.kervan.storage());
+        t.assert(info.mode === 'indexeddb' && !info.readOnly && info.generation >= 1, `storage: ${JSON.stringify(info)}`);
+        // Grow the database to several hundred pages.
+        const created = await s.page.evaluate(async () => {
+          const calls = [];
+          for (let i = 0; i < 1500; i++) {
+            calls.push(window.kervan.call('lead.create', {
+              name: `Müşteri ${i} Öztürk`, company: `Firma ${i % 97} A.Ş.`, email: `kisi${i}@firma${i % 97}.com.tr`,
+              phone: `0532 ${String(1000000 + i).slice(1, 4)} ${String(i % 100).padStart(2, '0')} 00`, city: 'İzmir',
+              notes: 'Fuar ziyaretçisi, ürün kataloğu istedi. '.repeat(3),
+            }));
+          }
+          const replies = await Promise.all(calls);
+          return replies.filter((r) => r.id).length;
+        });
+        t.assert(created === 1500, `created ${created}`);
+        const big = await storedState(s.page);
+        t.assert(big.blocks > 200 && big.size === big.blocks * 4096, `stored image: ${JSON.stringify(big)}`);
+        // One more lead: a handful of blocks, not the whole file.
+        const puts = await s.page.evaluate(async () => {
+          const before = window.__blockPuts;
+          const r = await window.kervan.call('lead.create', { name: 'Tek Kayıt' });
+          return { puts: window.__blockPuts - before, ok: !!r.id };
+        });
+        t.assert(puts.ok && puts.puts >= 1 && puts.puts <= 24, `blocks written for one lead: ${puts.puts} of ${big.blocks}`);
+        const after = await s.page.evaluate(() => window.kervan.storage());
+        t.assert(after.lastSavedAt > 0 && !after.unsaved && after.error === '', `status: ${JSON.stringify(after)}`);
+        t.assert(typeof after.usage === 'number' && typeof after.quota === 'number', 'estimate exposed');
+        t.assert(s.problems.length === 0, s.problems.join('; '));
+        await s.context.close();
+
+        s = await t.launch(profile);
+        await t.openApp(s.page, server.url);
+        const names = await allLeadNames(s.page);
+        t.assert(names.size === 1501 && names.has('Tek Kayıt') && names.has('Müşteri 1499 Öztürk'), `leads after restart: ${names.size}`);
+        const check = await integrity(s.page);
+        t.assert(check.ok && check.problems.length === 0, `integrity: ${JSON.stringify(check)}`);
+        t.assert(s.problems.length === 0, s.problems.join('; '));
+        await s.context.close();
+      } finally {
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'browser killed at random points during a burst of saves: every lead reported saved survives',
+    async run({ server, t }) {
+      const seed = Number(process.env.KERVAN_FAULT_SEED || 20261127);
+      const rounds = Number(process.env.KERVAN_FAULT_ROUNDS || 6);
+      const random = t.seededRandom(seed);
+      const profile = t.newProfileDir();
+      const saved = new Set();
+      try {
+        for (let round = 0; round < rounds; round++) {
+          const s = await t.launch(profile);
+          s.page.on('console', (msg) => {
+            const m = /^saved:(.*)$/.exec(msg.text());
+            if (m) saved.add(m[1]);
+          });
+          await t.openApp(s.page, server.url);
+          const names = await allLeadNames(s.page);
+          const missing = [...saved].filter((n) => !names.has(n));
+          const where = await s.page.evaluate(() => window.kervan.storage());
+          t.assert(missing.length === 0, `seed ${seed} round ${round}: reported saved but gone: ${missing.slice(0, 5).join(', ')} (${missing.length}); storage ${JSON.stringify(where)}`);
+          const check = await integrity(s.page);
+          t.assert(check.ok, `seed ${seed} round ${round}: integrity ${JSON.stringify(check)}`);
+          // Two writers in the page (sequential awaits), so saves queue behind each other.
+          await s.page.evaluate((round) => {
+            for (const lane of ['a', 'b']) {
+              (async () => {
+                for (let i = 0; ; i++) {
+                  const name = `Ziyaretçi ${round}-${lane}-${i}`;
+                  const r = await window.kervan.call('lead.create', { name, company: 'Kervan Test Ltd. Şti.', notes: 'x'.repeat(i % 7 * 300) });
+                  if (r.id) console.log('saved:' + name);
+                }
+              })();
+            }
+          }, round);
+          await t.sleep(400 + Math.floor(random() * 2500));
+          const killed = await killBrowser(profile);
+          t.assert(killed > 0, 'found the browser to kill');
+          await s.context.close().catch(() => {});
+        }
+        const s = await t.launch(profile);
+        await t.openApp(s.page, server.url);
+        const names = await allLeadNames(s.page);
+        const missing = [...saved].filter((n) => !names.has(n));
+        t.assert(saved.size >= rounds, `saves happened: ${saved.size}`);
+        t.assert(missing.length === 0, `seed ${seed}: reported saved but gone after the last kill: ${missing.length}`);
+        const check = await integrity(s.page);
+        t.assert(check.ok, `final integrity: ${JSON.stringify(check)}`);
+        await s.context.close();
+      } finally {
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'IndexedDB failing mid-write (quota, abort): not reported saved, old state kept, no hang, later saves work',
+    async run({ server, t }) {
+      const profile = t.newProfileDir();
+      try {
+        const s = await t.launch(profile);
+        await s.context.addInitScript(() => {
+          const put = IDBObjectStore.prototype.put;
+          window.__failPuts = '';
+          IDBObjectStore.prototype.put = function (value, key) {
+            if (this.name === 'pages' && window.__failPuts === 'quota') {
+              throw new DOMException('The quota has been exceeded (test).', 'QuotaExceededError');
+            }
+            if (this.name === 'pages' && window.__failPuts === 'abort') this.transaction.abort();
+            return put.call(this, value, key);
+          };
+        });
+        await t.openApp(s.page, server.url);
+        await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Önceki Kayıt' }));
+        const before = await storedState(s.page);
+
+        for (const mode of ['quota', 'abort']) {
+          const started = Date.now();
+          const reply = await s.page.evaluate(async (mode) => {
+            window.__failPuts = mode;
+            return window.kervan.call('lead.create', { name: `Kaydedilemeyen ${mode}` });
+          }, mode);
+          t.assert(Date.now() - started < 10000, `${mode}: answered without hanging`);
+          t.assert(reply.error && reply.error.code === 'not_saved' && reply.result && reply.result.id, `${mode}: ${JSON.stringify(reply)}`);
+          if (mode === 'quota') t.assert(/full|quota/i.test(reply.error.message), `quota message: ${reply.error.message}`);
+          const status = await s.page.evaluate(() => window.kervan.storage());
+          t.assert(status.error && status.unsaved, `${mode} status: ${JSON.stringify(status)}`);
+          const banner = await s.page.evaluate(() => !document.getElementById('kervan-banner').hidden && document.getElementById('kervan-banner-text').textContent);
+          t.assert(banner && /Not saved/.test(banner), `banner: ${banner}`);
+          const stored = await storedState(s.page);
+          t.assert(stored.generation === before.generation && stored.blocks === before.blocks, `${mode}: store unchanged ${JSON.stringify(stored)} vs ${JSON.stringify(before)}`);
+          // The app keeps working: reads answer, the UI draws.
+          const list = await s.page.evaluate(() => window.kervan.call('lead.list', {}));
+          t.assert(list.total >= 2, `reads still work: ${list.total}`);
+          await t.waitForItem(s.page, (i) => i.label === 'Save');
+        }
+
+        // Storage works again: the next flush saves everything that was held back.
+        const flushed = await s.page.evaluate(async () => { window.__failPuts = ''; return window.kervan.flush(); });
+        t.assert(flushed === true, 'flush after recovery');
+        const status = await s.page.evaluate(() => window.kervan.storage());
+        t.assert(!status.error && !status.unsaved, `recovered: ${JSON.stringify(status)}`);
+        const banner = await s.page.evaluate(() => document.getElementById('kervan-banner').hidden);
+        t.assert(banner, 'banner gone after recovery');
+        await s.context.close();
+
+        const again = await t.launch(profile);
+        await t.openApp(again.page, server.url);
+        const names = await allLeadNames(again.page);
+        t.assert(names.has('Önceki Kayıt') && names.has('Kaydedilemeyen quota') && names.has('Kaydedilemeyen abort'), `after restart: ${[...names]}`);
+        t.assert((await integrity(again.page)).ok, 'integrity after recovery');
+        await again.context.close();
+      } finally {
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'damaged stored data is detected at start, reported plainly, and never overwritten',
+    async run({ server, t }) {
+      const profile = t.newProfileDir();
+      try {
+        let s = await t.launch(profile);
+        await t.openApp(s.page, server.url);
+        await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Hasar Testi' }));
+        // Drop one block behind the app's back, as a broken disk or a wiped record would.
+        await s.page.evaluate(() => new Promise((resolve) => {
+          const scope = location.pathname.replace(/[^/]*$/, '');
+          const req = indexedDB.open('kervan-pages:' + scope);
+          req.onsuccess = () => {
+            const tx = req.result.transaction('pages', 'readwrite');
+            tx.objectStore('pages').delete(1);
+            tx.oncomplete = () => { req.result.close(); resolve(); };
+          };
+        }));
+        const before = await storedState(s.page);
+        await s.context.close();
+
+        s = await t.launch(profile);
+        await s.page.goto(server.url);
+        // Either the app opens read-only over what is left, or (when SQLite cannot read it)
+        // a stop screen explains; both say plainly that the data is damaged.
+        const shown = () => {
+          const banner = document.getElementById('kervan-banner');
+          const fatal = document.getElementById('kervan-fatal');
+          if (fatal && !fatal.hidden) return document.getElementById('kervan-fatal-message').textContent;
+          if (banner && !banner.hidden && window.kervan && window.kervan.ui) return document.getElementById('kervan-banner-text').textContent;
+          return '';
+        };
+        await s.page.waitForFunction(shown, null, { timeout: 30000 });
+        const text = await s.page.evaluate(shown);
+        t.assert(/damaged/.test(text) && /Nothing was changed/.test(text), `message: ${text}`);
+        const status = await s.page.evaluate(() => window.kervan.storage());
+        t.assert(status.mode === 'damaged' && status.readOnly && /missing/.test(status.problem), `status: ${JSON.stringify(status)}`);
+        const write = await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Yazılmamalı' }).catch((e) => ({ error: { code: 'not_started', message: String(e) } })));
+        t.assert(write.error && /read_only|not_started/.test(write.error.code), `write refused: ${JSON.stringify(write)}`);
+        const after = await storedState(s.page);
+        t.assert(after.generation === before.generation && after.blocks === before.blocks, 'store untouched');
+        await s.context.close();
+      } finally {
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'without IndexedDB the app says so and works in memory',
+    async run({ server, t }) {
+      const profile = t.newProfileDir();
+      try {
+        const s = await t.launch(profile);
+        await s.context.addInitScript(() => {
+          IDBFactory.prototype.open = function () { throw new DOMException('IndexedDB is disabled (test).', 'InvalidStateError'); };
+        });
+        await t.openApp(s.page, server.url);
+        const status = await s.page.evaluate(() => window.kervan.storage());
+        t.assert(status.mode === 'memory' && !status.readOnly && status.problem, `status: ${JSON.stringify(status)}`);
+        const text = await s.page.evaluate(() => document.getElementById('kervan-banner-text').textContent);
+        t.assert(/IndexedDB is unavailable/.test(text) && /export/.test(text), `banner: ${text}`);
+        const created = await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Bellekte' }));
+        t.assert(created.id, `works in memory: ${JSON.stringify(created)}`);
+        await s.context.close();
+      } finally {
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  },
+];
