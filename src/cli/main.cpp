@@ -2,9 +2,15 @@
 //   kervan --db FILE call NAME ['JSON']   run one command, print its JSON reply
 //   kervan --db FILE                      one JSON request per stdin line, one reply per line
 //   kervan --db FILE commands             list the commands
+//   kervan --db FILE export OUT.json [--since-peer DEVICE | --peer DEVICE]
+//                                         write a sync file (all, or changes since the last one to DEVICE)
+//   kervan --db FILE import IN.json [--dry-run]
+//                                         merge a sync file, print the report
 // Exit status: 0 on success, 1 when the (last) reply was an error, 2 on usage errors.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "core/core.hpp"
@@ -16,6 +22,8 @@ int usage(const char* message) {
                "kervan: %s\n"
                "usage: kervan --db FILE call NAME ['JSON']\n"
                "       kervan --db FILE commands\n"
+               "       kervan --db FILE export OUT.json [--since-peer DEVICE | --peer DEVICE]\n"
+               "       kervan --db FILE import IN.json [--dry-run]\n"
                "       kervan --db FILE < requests.jsonl   (one {\"command\": ..., \"args\": {...}, \"request_id\": optional} per line)\n",
                message);
   return 2;
@@ -24,6 +32,72 @@ int usage(const char* message) {
 void print(const kervan::Json& reply) {
   // Invalid UTF-8 never gets this far (the core refuses it), but replace rather than throw.
   std::cout << reply.dump(-1, ' ', false, kervan::Json::error_handler_t::replace) << '\n';
+}
+
+constexpr std::size_t kMaxSyncFileBytes = 512u * 1024 * 1024;
+
+// export OUT.json [--since-peer DEVICE | --peer DEVICE]: the document goes to the file (written
+// beside it first, then renamed), the summary to stdout.
+int export_command(kervan::Core& core, int argc, char** argv, int i) {
+  if (i >= argc) return usage("export needs an output file");
+  std::string out_path = argv[i++];
+  kervan::Json args = kervan::Json::object();
+  while (i < argc) {
+    std::string option = argv[i];
+    if ((option == "--since-peer" || option == "--peer") && i + 1 < argc) {
+      args[option == "--peer" ? "peer" : "since_peer"] = argv[i + 1];
+      i += 2;
+    } else {
+      return usage(("unknown export option: " + option).c_str());
+    }
+  }
+  kervan::Json reply = core.call("sync.export", args);
+  if (reply.contains("error")) {
+    print(reply);
+    return 1;
+  }
+  std::string temp = out_path + ".part";
+  {
+    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+    file << reply["document"].dump(1, ' ', false, kervan::Json::error_handler_t::replace) << '\n';
+    if (!file) {
+      std::fprintf(stderr, "kervan: cannot write %s\n", temp.c_str());
+      return 1;
+    }
+  }
+  if (std::rename(temp.c_str(), out_path.c_str()) != 0) {
+    std::fprintf(stderr, "kervan: cannot write %s\n", out_path.c_str());
+    return 1;
+  }
+  reply.erase("document");
+  reply["file"] = out_path;
+  print(reply);
+  return 0;
+}
+
+// import IN.json [--dry-run]: prints the report; exit 1 when the file is refused.
+int import_command(kervan::Core& core, int argc, char** argv, int i) {
+  if (i >= argc) return usage("import needs an input file");
+  std::string in_path = argv[i++];
+  bool dry_run = false;
+  for (; i < argc; ++i) {
+    if (std::string(argv[i]) == "--dry-run") dry_run = true;
+    else return usage(("unknown import option: " + std::string(argv[i])).c_str());
+  }
+  std::ifstream file(in_path, std::ios::binary);
+  if (!file) {
+    std::fprintf(stderr, "kervan: cannot read %s\n", in_path.c_str());
+    return 1;
+  }
+  std::ostringstream content;
+  content << file.rdbuf();
+  if (content.str().size() > kMaxSyncFileBytes) {
+    std::fprintf(stderr, "kervan: %s is larger than 512 MB\n", in_path.c_str());
+    return 1;
+  }
+  kervan::Json reply = core.call("sync.import", {{"text", content.str()}, {"dry_run", dry_run}});
+  print(reply);
+  return reply.contains("error") ? 1 : 0;
 }
 
 }  // namespace
@@ -53,6 +127,8 @@ int main(int argc, char** argv) {
     print(reply);
     return reply.contains("error") ? 1 : 0;
   }
+  if (i < argc && std::string(argv[i]) == "export") return export_command(*core, argc, argv, i + 1);
+  if (i < argc && std::string(argv[i]) == "import") return import_command(*core, argc, argv, i + 1);
   if (i < argc && std::string(argv[i]) == "commands") {
     for (const auto* spec : core->registry().all()) {
       std::printf("%-22s %s%s\n", spec->name.c_str(), spec->summary.c_str(), spec->writes ? " [writes]" : "");

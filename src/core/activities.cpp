@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/change_log.hpp"
 #include "core/clock.hpp"
 #include "core/database.hpp"
 #include "core/deals.hpp"
@@ -80,6 +81,8 @@ void set_links(CommandContext& ctx, const std::string& activity_id,
     for (auto& row : existing) have = have || (row["entity"] == ref.first && row["record_id"] == ref.second);
     if (have) continue;
     Json link = blank_row(activity_link_table());
+    // Named by its two ends, so the same link made on two devices is one record.
+    link["id"] = derived_uuid("activity_link\n" + activity_id + "\n" + ref.first + "\n" + ref.second);
     link["activity_id"] = activity_id;
     link["entity"] = ref.first;
     link["record_id"] = ref.second;

@@ -6,6 +6,9 @@
 #include "core/database.hpp"
 
 namespace kervan {
+namespace {
+std::string format_uuid(uint64_t hi, uint64_t lo);
+}  // namespace
 
 std::string new_uuid() {
   // One generator per process, seeded from the platform's entropy (crypto.getRandomValues
@@ -19,11 +22,50 @@ std::string new_uuid() {
   uint64_t lo = generator();
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  return format_uuid(hi, lo);
+}
+
+namespace {
+
+// 64-bit FNV-1a over the name, then a splitmix64 finaliser to spread the bits.
+uint64_t name_hash(std::string_view name, uint64_t seed) {
+  uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  h += 0x9e3779b97f4a7c15ULL;
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+std::string format_uuid(uint64_t hi, uint64_t lo) {
   char buf[37];
   std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
                 static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return buf;
+}
+
+}  // namespace
+
+std::string derived_uuid(std::string_view name) {
+  uint64_t hi = name_hash(name, 0x6b657276616e3031ULL);
+  uint64_t lo = name_hash(name, 0x73796e635f696473ULL);
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000008000ULL;  // version 8: vendor-defined
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  return format_uuid(hi, lo);
+}
+
+bool is_uuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
 }
 
 void ChangeLog::stamp_fields(std::string_view entity, std::string_view record_id,
@@ -58,6 +100,39 @@ bool ChangeLog::is_deleted(std::string_view entity, std::string_view record_id) 
   Statement st(db_, "SELECT 1 FROM tombstones WHERE entity = ?1 AND record_id = ?2");
   st.bind(1, entity).bind(2, record_id);
   return st.step();
+}
+
+}  // namespace kervan
+
+namespace kervan {
+
+std::map<std::string, std::string> ChangeLog::record_stamps(std::string_view entity, std::string_view record_id) {
+  Statement st(db_, "SELECT field, stamp FROM field_stamps WHERE entity = ?1 AND record_id = ?2");
+  st.bind(1, entity).bind(2, record_id);
+  std::map<std::string, std::string> out;
+  while (st.step()) out[st.column_text(0)] = st.column_text(1);
+  return out;
+}
+
+void ChangeLog::set_stamp(std::string_view entity, std::string_view record_id, std::string_view field,
+                          std::string_view stamp) {
+  Statement st(db_,
+               "INSERT INTO field_stamps(entity, record_id, field, stamp) VALUES(?1, ?2, ?3, ?4) "
+               "ON CONFLICT(entity, record_id, field) DO UPDATE SET stamp = excluded.stamp");
+  st.bind(1, entity).bind(2, record_id).bind(3, field).bind(4, stamp).run();
+}
+
+std::string ChangeLog::tombstone(std::string_view entity, std::string_view record_id) {
+  Statement st(db_, "SELECT stamp FROM tombstones WHERE entity = ?1 AND record_id = ?2");
+  st.bind(1, entity).bind(2, record_id);
+  return st.step() ? st.column_text(0) : std::string();
+}
+
+void ChangeLog::merge_tombstone(std::string_view entity, std::string_view record_id, std::string_view stamp) {
+  Statement st(db_,
+               "INSERT INTO tombstones(entity, record_id, stamp) VALUES(?1, ?2, ?3) "
+               "ON CONFLICT(entity, record_id) DO UPDATE SET stamp = max(stamp, excluded.stamp)");
+  st.bind(1, entity).bind(2, record_id).bind(3, stamp).run();
 }
 
 }  // namespace kervan

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/change_log.hpp"
 #include "core/clock.hpp"
 #include "core/database.hpp"
 #include "core/deals.hpp"
@@ -457,13 +458,18 @@ Json deal_check_step(CommandContext& ctx, const Json& args) {
   std::string at = *done ? now_iso(ctx) : "";
   if (rows.empty()) {
     Json row = blank_row(deal_step_table());
+    // Named by deal and step, so the same step ticked on two devices is one record.
+    row["id"] = derived_uuid("deal_step\n" + deal["id"].get<std::string>() + "\n" + step["id"].get<std::string>());
     row["deal_id"] = deal["id"];
     row["step_id"] = step["id"];
     row["done"] = *done;
     row["done_at"] = at;
     insert_row(ctx, deal_step_table(), row);
   } else if (rows.front()["done"] != *done) {
-    set_fields(ctx, deal_step_table(), rows.front(), {{"done", *done}, {"done_at", at}});
+    Json row = rows.front();
+    row["done"] = *done;
+    row["done_at"] = at;
+    update_row(ctx, deal_step_table(), row, {"deal_id", "step_id", "done", "done_at"});  // whole (docs/sync.md)
   }
   return deal_full(ctx, deal);
 }

@@ -5,8 +5,11 @@
 
 #include "core/args.hpp"
 #include "core/command.hpp"
+#include "core/change_log.hpp"
+#include "core/clock.hpp"
 #include "core/database.hpp"
 #include "core/record_types.hpp"
+#include "core/sync_entities.hpp"
 #include "core/text.hpp"
 
 namespace kervan {
@@ -20,6 +23,14 @@ std::string require_list(const ArgsReader& reader) {
     if (l == list) return list;
   }
   throw CommandError("invalid_value", "Unknown list \"" + list + "\"; use lead_source, disqualify_reason or deal_lost_reason", "list");
+}
+
+// List values travel with sync as "list_value" records named by list and key.
+void stamp_list_value(CommandContext& ctx, const std::string& list, const std::string& key,
+                      const std::vector<std::string>& fields) {
+  if (fields.empty()) return;
+  const SyncEntity& e = *find_sync_entity("list_value");
+  ctx.changes.stamp_fields(e.name, keyed_id(e, {{"list", list}, {"key", key}}), fields, ctx.clock.tick());
 }
 
 Json list_get(CommandContext& ctx, const Json& args) {
@@ -72,6 +83,7 @@ Json list_add(CommandContext& ctx, const Json& args) {
   pos.bind(1, list).step();
   Statement st(ctx.db, "INSERT INTO list_values(list, key, label_tr, label_en, position) VALUES(?1, ?2, ?3, ?4, ?5)");
   st.bind(1, list).bind(2, key).bind(3, label_tr).bind(4, label_en).bind(5, pos.column_int(0)).run();
+  stamp_list_value(ctx, list, key, {"list", "key", "label_tr", "label_en", "position", "archived"});
   return Json{{"list", list}, {"key", key}, {"label_tr", label_tr}, {"label_en", label_en}, {"archived", false}};
 }
 
@@ -103,6 +115,11 @@ Json list_update(CommandContext& ctx, const Json& args) {
   check_label(ctx, list, key, label_tr, "label_tr");
   check_label(ctx, list, key, label_en, "label_en");
   bool archived = reader.boolean("archived").value_or(find.column_int(2) != 0);
+  std::vector<std::string> changed;
+  if (label_tr != find.column_text(0)) changed.push_back("label_tr");
+  if (label_en != find.column_text(1)) changed.push_back("label_en");
+  if (archived != (find.column_int(2) != 0)) changed.push_back("archived");
+  stamp_list_value(ctx, list, key, changed);
   Statement st(ctx.db, "UPDATE list_values SET label_tr = ?3, label_en = ?4, archived = ?5 WHERE list = ?1 AND key = ?2");
   st.bind(1, list).bind(2, key).bind(3, label_tr).bind(4, label_en).bind(5, archived ? 1 : 0).run();
   return Json{{"list", list}, {"key", key}, {"label_tr", label_tr}, {"label_en", label_en}, {"archived", archived}};

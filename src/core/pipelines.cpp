@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/database.hpp"
 #include "core/deals.hpp"
+#include "core/sync_entities.hpp"
 #include "core/text.hpp"
 
 namespace kervan {
@@ -166,7 +167,9 @@ Json read_full_row(const Statement& st, const Table& t) {
   return row;
 }
 
-std::string search_of(const Table& t, const Json& row) {
+}  // namespace
+
+std::string row_search_text(const Table& t, const Json& row) {
   std::string out;
   for (auto name : t.search_fields) {
     const Json& v = row[std::string(name)];
@@ -179,8 +182,6 @@ std::string search_of(const Table& t, const Json& row) {
   }
   return out;
 }
-
-}  // namespace
 
 const Column* Table::column(std::string_view name) const {
   for (const auto& c : columns) {
@@ -246,7 +247,7 @@ void insert_row(CommandContext& ctx, const Table& t, Json& row) {
   for (const auto& c : t.columns) bind_col(st, i++, c, row[std::string(c.name)]);
   st.bind(i++, now);
   st.bind(i++, now);
-  if (t.searchable) st.bind(i++, search_of(t, row));
+  if (t.searchable) st.bind(i++, row_search_text(t, row));
   st.run();
   std::vector<std::string> fields;
   for (const auto& c : t.columns) fields.emplace_back(c.name);
@@ -268,7 +269,7 @@ void update_row(CommandContext& ctx, const Table& t, Json& row, const std::vecto
   i = 2;
   for (const auto& name : changed) bind_col(st, i++, *t.column(name), row[name]);
   st.bind(i++, row["updated_at"].get_ref<const std::string&>());
-  if (t.searchable) st.bind(i++, search_of(t, row));
+  if (t.searchable) st.bind(i++, row_search_text(t, row));
   st.run();
   ctx.changes.stamp_fields(t.entity, row["id"].get<std::string>(), changed, stamp);
 }

@@ -3,8 +3,11 @@
 // ("34.25" -> 34250000). Amounts are integer minor units (kuruş, cents) in every currency.
 #include <string>
 
+#include "core/change_log.hpp"
+#include "core/clock.hpp"
 #include "core/database.hpp"
 #include "core/deals.hpp"
+#include "core/sync_entities.hpp"
 
 namespace kervan {
 namespace {
@@ -143,12 +146,18 @@ Json rate_set(CommandContext& ctx, const Json& args) {
   Json row;
   if (rows.empty()) {
     row = blank_row(rate_table());
+    // Named by its currency, so devices that set the same rate offline hold one record.
+    row["id"] = derived_uuid("rate\n" + currency);
     row["currency"] = currency;
     row["per_base_micro"] = micro;
     insert_row(ctx, rate_table(), row);
+  } else if (rows.front()["per_base_micro"] != micro) {
+    row = rows.front();
+    row["per_base_micro"] = micro;
+    // Written whole: a rate set again after another device deleted it comes back (docs/sync.md).
+    update_row(ctx, rate_table(), row, {"currency", "per_base_micro"});
   } else {
     row = rows.front();
-    set_fields(ctx, rate_table(), row, {{"per_base_micro", micro}});
   }
   return rate_view(row);
 }
@@ -178,6 +187,10 @@ Json rate_set_base(CommandContext& ctx, const Json& args) {
   Statement st(ctx.db, "INSERT INTO settings(key, value) VALUES('base_currency', ?1) "
                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   st.bind(1, code).run();
+  // The base currency travels with sync (as the "setting" record of that key).
+  const SyncEntity& setting = *find_sync_entity("setting");
+  ctx.changes.stamp_fields(setting.name, keyed_id(setting, {{"key", "base_currency"}}), {"key", "value"},
+                           ctx.clock.tick());
   // The new base cannot have a rate against itself.
   for (auto& row : select_rows(ctx.db, rate_table(), "currency = ?1", {code})) {
     delete_row(ctx, rate_table(), row["id"].get<std::string>());

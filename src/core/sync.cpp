@@ -1,7 +1,139 @@
-#include "core/command.hpp"
+// Sync commands: device.get, device.set_name, sync.export, sync.import (shapes in sync.hpp,
+// rules in docs/sync.md).
+#include "core/sync.hpp"
+
+#include "core/args.hpp"
+#include "core/change_log.hpp"
+#include "core/clock.hpp"
+#include "core/database.hpp"
+#include "core/sync_document.hpp"
+#include "core/sync_import.hpp"
+#include "core/sync_state.hpp"
+#include "core/text.hpp"
 
 namespace kervan {
+namespace {
 
-void register_sync_commands(CommandRegistry&) {}
+Json device_get(CommandContext& ctx, const Json& args) {
+  ArgsReader(args).allow_only({});
+  return device_info(ctx.db, ctx.clock.device_id());
+}
+
+Json device_set_name(CommandContext& ctx, const Json& args) {
+  ArgsReader reader(args);
+  reader.allow_only({"name"});
+  std::string name = reader.required_text("name", {60});
+  write_meta_value(ctx.db, "device_name", name);
+  return device_info(ctx.db, ctx.clock.device_id());
+}
+
+// "kervan-booth-laptop-2026-11-27.json": the device name folded to ASCII letters and digits.
+std::string export_file_name(const std::string& display_name, int64_t now_ms) {
+  std::string slug;
+  for (char c : text::fold(display_name)) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (keep) slug += c;
+    else if (!slug.empty() && slug.back() != '-') slug += '-';
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  if (slug.empty()) slug = "device";
+  return "kervan-" + slug + "-" + format_iso8601(now_ms).substr(0, 10) + ".json";
+}
+
+Json sync_export(CommandContext& ctx, const Json& args) {
+  ArgsReader reader(args);
+  reader.allow_only({"since_peer", "peer", "since"});
+  std::string since_peer = reader.text("since_peer", {100}).value_or("");
+  std::string peer = reader.text("peer", {100}).value_or("");
+  std::string since = reader.text("since", {200}).value_or("");
+  if (!since_peer.empty() && !peer.empty() && since_peer != peer) {
+    throw CommandError("invalid_value", "Give since_peer or peer, not both", "peer");
+  }
+  if (!since.empty() && !since_peer.empty()) {
+    throw CommandError("invalid_value", "Give since or since_peer, not both", "since");
+  }
+  if (!since.empty() && !is_stamp_text(since)) {
+    throw CommandError("invalid_value", "since must be a clock stamp as an earlier export's \"clock\"", "since");
+  }
+  if (!since_peer.empty()) {
+    since = peer_export_clock(ctx.db, since_peer);
+    peer = since_peer;
+  }
+  HlcStamp clock = ctx.clock.tick();
+  Json document = build_sync_export(ctx, since, clock);
+  std::string now = format_iso8601(ctx.clock.now_ms());
+  remember_export(ctx.db, peer, clock, now);
+  return Json{{"document", document},
+              {"file_name", export_file_name(document["device"]["name"], ctx.clock.now_ms())},
+              {"counts", {{"records", document["records"].size()}, {"tombstones", document["tombstones"].size()}}},
+              {"since", document["since"]},
+              {"clock", document["clock"]}};
+}
+
+Json sync_import(CommandContext& ctx, const Json& args) {
+  ArgsReader reader(args);
+  reader.allow_only({"document", "text", "dry_run"});
+  bool dry_run = reader.boolean("dry_run").value_or(false);
+  if (reader.has("text") == reader.has("document")) {
+    throw CommandError("required", "Give the file as \"text\" or as \"document\" (one of them)", "document");
+  }
+  Json parsed;  // the document when it had to be parsed or upgraded; otherwise args are read in place
+  const Json* document = &reader.raw("document");
+  if (reader.has("text")) {
+    const Json& text = reader.raw("text");
+    if (!text.is_string()) throw CommandError("wrong_type", "text must be the file's JSON text", "text");
+    parsed = parse_sync_text(text.get_ref<const std::string&>());
+    document = &parsed;
+  }
+  int version = check_sync_version(*document);
+  if (version < kSyncFormatVersion) {
+    if (document != &parsed) parsed = *document;
+    upgrade_sync_document(parsed);
+    document = &parsed;
+  }
+  SyncDocument doc = read_sync_document(*document);
+  doc.version = version;
+  Json report = import_sync_document(ctx, doc, dry_run);
+  report["own_file"] = doc.device_id == ctx.clock.device_id();  // our own file: everything is known
+  return report;
+}
+
+Json sync_digest(CommandContext& ctx, const Json& args) {
+  ArgsReader reader(args);
+  reader.allow_only({"detail"});
+  CanonicalState state = canonical_state(ctx.db);
+  Json counts = Json::object();
+  for (const auto& [table, rows] : state) counts[table] = rows.size();
+  Json out{{"digest", state_digest(state)}, {"counts", counts}};
+  if (reader.boolean("detail").value_or(false)) {
+    Json detail = Json::object();
+    for (const auto& [table, rows] : state) {
+      Json& list = detail[table] = Json::array();
+      for (const auto& row : rows) list.push_back(Json::parse(row));
+    }
+    out["state"] = detail;
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_sync_commands(CommandRegistry& registry) {
+  registry.add({"device.get", "This device: id, name, last export and import, last export to each peer", false,
+                device_get});
+  registry.add({"device.set_name", "Name this device (name, 1-60 characters); exports carry it", true,
+                device_set_name});
+  registry.add({"sync.export",
+                "Export records and deletes as a sync document: all, since_peer (changes since the last export "
+                "to that peer), peer (full, remembered) or since (a clock stamp)",
+                true, sync_export});
+  registry.add({"sync.digest",
+                "Fingerprint of all synced data (equal on two devices exactly when they hold the same data); "
+                "detail: true adds the canonical rows",
+                false, sync_digest});
+  registry.add({"sync.import",
+                "Import a sync document (document or text; dry_run): validate all, merge per field, report",
+                true, sync_import});
+}
 
 }  // namespace kervan

@@ -35,7 +35,7 @@
 //       "clamped": [{"entity", "id", "field"?, "stamp", "clamped_to"}],
 //       "truncated": bool}   (each list holds at most 1000 entries; counts are exact)
 //
-// Stamps are hybrid logical clock texts "000001795683600000:00000:<device id>"; they sort as
+// Stamps are hybrid logical clock texts "001795683600000:00000:<device id>"; they sort as
 // text. The rules (per-field merge, deletes, clock clamp, references) are in docs/sync.md.
 #pragma once
 #include <string>

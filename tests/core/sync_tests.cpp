@@ -1,1 +1,353 @@
-#include "test_support.hpp"
+// sync.export / sync.import between devices: per-field merge, conflicts, deletes, idempotence,
+// clock clamp, versions, malformed documents and references.
+#include <set>
+
+#include "sync_test_support.hpp"
+
+namespace kervan::testing {
+namespace {
+
+constexpr int64_t kHour = 3600 * 1000;
+
+// Sends everything `from` has to `to` and returns the report.
+Json send(Device& from, Device& to) { return to.import_doc(from.export_doc()); }
+
+// The first entry of a report list about `field`, or null.
+Json entry_about(const Json& list, const std::string& field) {
+  for (const auto& e : list) {
+    if (e.value("field", "") == field) return e;
+  }
+  return nullptr;
+}
+
+// Error of importing `doc` into `device`, checking that nothing changed.
+Json refused(Device& device, const Json& args) {
+  std::string before = device.digest();
+  Json reply = device.core->call("sync.import", args);
+  CHECK(reply.contains("error"));
+  CHECK(device.digest() == before);
+  return reply;
+}
+
+}  // namespace
+
+TEST_CASE("device name, export file name and the last export time") {
+  Device a;
+  Json info = a.call("device.get");
+  CHECK(info["name"] == "");
+  CHECK(info["last_export_at"].is_null());
+  CHECK(info["display_name"].get<std::string>().rfind("device-", 0) == 0);
+  CHECK(error_field(a.core->call("device.set_name", {{"name", ""}})) == "name");
+  a.call("device.set_name", {{"name", "Fuar Laptopu Şişli"}});
+  Json reply = a.call("sync.export", {{"peer", "office"}});
+  CHECK(reply["file_name"] == "kervan-fuar-laptopu-sisli-2026-11-26.json");
+  CHECK(reply["document"]["device"]["name"] == "Fuar Laptopu Şişli");
+  info = a.call("device.get");
+  CHECK(info["last_export_at"] == "2026-11-26T09:00:00.000Z");
+  REQUIRE(info["peers"].size() == 1);
+  CHECK(info["peers"][0]["peer"] == "office");
+  CHECK(info["peers"][0]["last_export_clock"] == reply["clock"]);
+}
+
+TEST_CASE("a full export brings another device to the same data, derived columns included") {
+  Device a, b(5 * kHour);
+  Json company = a.call("company.create", {{"name", "Işık Makine A.Ş."}, {"phone", "0212 555 11 22"}});
+  Json contact = a.call("contact.create", {{"name", "Şükrü Işık"}, {"company_id", company["id"]},
+                                           {"emails", {"sukru@isik.com.tr"}}});
+  a.call("lead.create", {{"name", "Ayşe Yılmaz"}, {"company", "Yılmaz Tekstil"}, {"phone", "0532 111 22 33"}});
+  Json deal = a.call("deal.create", {{"name", "Pres hattı"}, {"company_id", company["id"]}, {"amount", 150000}});
+  a.call("deal.move", {{"id", deal["id"]}, {"stage_id", "00000000-0000-4000-8000-000000000103"}});
+  Json act = a.call("activity.create", {{"type", "call"}, {"subject", "Teklifi ara"},
+                                        {"links", {{{"entity", "deal"}, {"id", deal["id"]}}}}});
+  a.call("rate.set", {{"currency", "USD"}, {"per_base", "34.25"}});
+  a.call("list.add", {{"list", "lead_source"}, {"label_tr", "Bayi"}, {"label_en", "Dealer"}});
+
+  Json report = send(a, b);
+  CHECK(report["counts"]["added"].get<int>() > 8);
+  CHECK(report["own_file"] == false);
+  CHECK(a.digest() == b.digest());
+  // Derived data works on the receiver: Turkish-aware search and duplicate detection.
+  CHECK(b.call("lead.list", {{"query", "ayse yilmaz"}})["total"] == 1);
+  CHECK(b.call("contact.list", {{"query", "sukru"}})["total"] == 1);
+  Json dupes = b.call("lead.duplicates", {{"record", {{"name", "Şükrü Işık"}, {"email", "sukru@isik.com.tr"}}}});
+  CHECK(dupes.dump().find(contact["id"].get<std::string>()) != std::string::npos);
+  CHECK(b.call("deal.get", {{"id", deal["id"]}})["stage_history"].size() == 2);
+  CHECK(b.call("activity.get", {{"id", act["id"]}})["links"].size() == 1);
+  CHECK(b.call("rate.list")["items"][0]["per_base"] == "34.25");
+}
+
+TEST_CASE("different fields of one record both survive; the same field goes to the later stamp") {
+  Device a, b(2 * kHour);  // b's clock runs two hours ahead
+  Json lead = a.call("lead.create", {{"name", "Mehmet Öz"}, {"phone", "0532 000 00 00"}});
+  send(a, b);
+  a.clock.advance_ms(10 * kHour);  // a edits later in real time, though b's clock is ahead
+  a.call("lead.update", {{"id", lead["id"]}, {"phone", "0533 999 99 99"}, {"city", "İzmir"}});
+  b.call("lead.update", {{"id", lead["id"]}, {"email", "mehmet@oz.com"}, {"city", "Bursa"}});
+  Json at_b = send(a, b);
+  Json at_a = send(b, a);
+  CHECK(a.digest() == b.digest());
+  Json merged = a.call("lead.get", {{"id", lead["id"]}});
+  CHECK(merged["phone"] == "0533 999 99 99");
+  CHECK(merged["email"] == "mehmet@oz.com");
+  CHECK(merged["city"] == "İzmir");  // a's edit carries the later stamp
+  // b's report shows its city replaced, with both values and stamps.
+  Json replaced = entry_about(at_b["replaced"], "city");
+  REQUIRE(replaced.is_object());
+  CHECK(replaced["old"] == "Bursa");
+  CHECK(replaced["new"] == "İzmir");
+  CHECK(replaced["old_stamp"].get<std::string>() < replaced["new_stamp"].get<std::string>());
+  CHECK(entry_about(at_a["replaced"], "city").is_null());  // a kept its own city
+  CHECK(entry_about(at_a["replaced"], "email")["old"] == "");
+}
+
+TEST_CASE("a tie on wall time and counter is broken by the device id, whatever the order") {
+  Device a;
+  Json lead = a.call("lead.create", {{"name", "Eşit Saat"}});
+  Json doc = a.export_doc();
+  auto with_city = [&](const std::string& device, const std::string& city) {
+    Json d = doc;
+    d["device"]["id"] = device;
+    for (auto& r : d["records"]) {
+      if (r["id"] == lead["id"]) r["fields"]["city"] = {{"value", city}, {"stamp", "001795690000000:00003:" + device}};
+    }
+    return d;
+  };
+  Json low = with_city("11111111-1111-4111-8111-111111111111", "Adana");
+  Json high = with_city("99999999-9999-4999-8999-999999999999", "Van");
+  Device x, y;
+  x.import_doc(low);
+  x.import_doc(high);
+  y.import_doc(high);
+  y.import_doc(low);
+  CHECK(x.call("lead.get", {{"id", lead["id"]}})["city"] == "Van");
+  CHECK(x.digest() == y.digest());
+}
+
+TEST_CASE("delete against edit: the delete wins in both orders, and the lost edit is reported") {
+  Device a, b(kHour);
+  Json lead = a.call("lead.create", {{"name", "Silinecek"}});
+  send(a, b);
+  a.call("lead.delete", {{"id", lead["id"]}});
+  b.clock.advance_ms(5 * kHour);  // the edit is later than the delete
+  b.call("lead.update", {{"id", lead["id"]}, {"notes", "önemli not"}});
+  Json doc_a = a.export_doc(), doc_b = b.export_doc();
+  Json at_a = a.import_doc(doc_b);
+  Json at_b = b.import_doc(doc_a);
+  CHECK(a.digest() == b.digest());
+  CHECK(error_code(b.core->call("lead.get", {{"id", lead["id"]}})) == "not_found");
+  Json discarded = entry_about(at_a["discarded"], "notes");
+  REQUIRE(discarded.is_object());
+  CHECK(discarded["reason"] == "deleted");
+  CHECK(at_b["deleted"].size() == 1);
+  CHECK(entry_about(at_b["discarded"], "notes").is_object());
+  // Importing again changes nothing: no resurrection.
+  CHECK(a.import_doc(doc_b)["counts"]["added"] == 0);
+  CHECK(a.call("lead.list")["total"] == 0);
+}
+
+TEST_CASE("a rate deleted on one device and set again later on another comes back (written whole)") {
+  Device a, b(kHour);
+  a.call("rate.set", {{"currency", "EUR"}, {"per_base", "36"}});
+  b.call("rate.set", {{"currency", "EUR"}, {"per_base", "37"}});  // same currency offline: one record
+  send(a, b);
+  send(b, a);
+  CHECK(a.digest() == b.digest());
+  CHECK(a.call("rate.list")["items"].size() == 1);
+  a.call("rate.delete", {{"currency", "EUR"}});
+  b.clock.advance_ms(3 * kHour);
+  b.call("rate.set", {{"currency", "EUR"}, {"per_base", "38"}});
+  send(a, b);
+  send(b, a);
+  CHECK(a.digest() == b.digest());
+  CHECK(a.call("rate.list")["items"][0]["per_base"] == "38");
+}
+
+TEST_CASE("importing the same file twice, or an older file after a newer one, changes nothing") {
+  Device a, b;
+  Json lead = a.call("lead.create", {{"name", "Tekrar"}});
+  Json older = a.export_doc();
+  a.clock.advance_ms(kHour);
+  a.call("lead.update", {{"id", lead["id"]}, {"city", "Ankara"}});
+  Json newer = a.export_doc();
+  b.import_doc(newer);
+  std::string after_newer = b.digest();
+  Json again = b.import_doc(newer);
+  CHECK(again["counts"]["added"] == 0);
+  CHECK(again["counts"]["updated"] == 0);
+  CHECK(again["counts"]["skipped"].get<int>() > 0);
+  CHECK(b.digest() == after_newer);
+  Json old = b.import_doc(older);
+  CHECK(old["counts"]["updated"] == 0);
+  CHECK(old["replaced"].empty());
+  CHECK(b.digest() == after_newer);
+  CHECK(b.call("lead.get", {{"id", lead["id"]}})["city"] == "Ankara");
+}
+
+TEST_CASE("a stamp far in the future is clamped, reported and does not drag the clock") {
+  Device a, b(3 * 24 * kHour);  // b believes it is three days later
+  Json lead = b.call("lead.create", {{"name", "Gelecekten"}});
+  Json report = send(b, a);
+  REQUIRE(report["clamped"].size() > 0);
+  std::string limit = format_iso8601(*a.clock.now + HybridClock::kMaxDriftMs);
+  Json clamped = report["clamped"][1];
+  CHECK(HlcStamp::parse(clamped["clamped_to"].get<std::string>())->wall_ms == *a.clock.now + HybridClock::kMaxDriftMs);
+  // The lead came in; a's next write is stamped within the allowed drift, not three days ahead.
+  CHECK(a.call("lead.get", {{"id", lead["id"]}})["name"] == "Gelecekten");
+  a.call("lead.update", {{"id", lead["id"]}, {"city", "Kars"}});
+  CHECK(a.call("lead.get", {{"id", lead["id"]}})["updated_at"].get<std::string>() <= limit);
+}
+
+TEST_CASE("a newer format version is refused; the older draft version 0 is upgraded") {
+  Device a, b;
+  a.call("lead.create", {{"name", "Sürüm"}});
+  Json doc = a.export_doc();
+  Json newer = doc;
+  newer["version"] = 2;
+  Json reply = refused(b, {{"document", newer}});
+  CHECK(error_code(reply) == "unsupported_version");
+  CHECK(error_field(reply) == "/version");
+  CHECK(reply["error"]["message"].get<std::string>().find("update Kervan") != std::string::npos);
+
+  Json draft = doc;
+  draft["version"] = 0;
+  for (auto& r : draft["records"]) {
+    for (auto& [name, f] : r["fields"].items()) f = Json::array({f["value"], f["stamp"]});
+  }
+  Json report = b.import_doc(draft);
+  CHECK(report["format_version"] == 0);
+  CHECK(b.digest() == a.digest());
+}
+
+TEST_CASE("malformed documents are refused naming the place, and change nothing") {
+  Device a, b;
+  Json lead = a.call("lead.create", {{"name", "Bozuk"}});
+  b.call("lead.create", {{"name", "Yerel"}});
+  Json doc = a.export_doc();
+  int index = -1;
+  for (std::size_t i = 0; i < doc["records"].size(); ++i) {
+    if (doc["records"][i]["entity"] == "lead") index = static_cast<int>(i);
+  }
+  REQUIRE(index >= 0);
+  std::string at = "/records/" + std::to_string(index);
+  auto broken = [&](auto change) {
+    Json d = doc;
+    change(d["records"][index]);
+    return refused(b, {{"document", d}});
+  };
+  Json r = broken([](Json& rec) { rec["fields"]["name"]["value"] = 42; });
+  CHECK(error_code(r) == "wrong_type");
+  CHECK(error_field(r) == at + "/fields/name/value");
+  r = broken([](Json& rec) { rec["fields"].erase("city"); });
+  CHECK(error_code(r) == "missing_field");
+  CHECK(error_field(r) == at + "/fields");
+  r = broken([](Json& rec) { rec["entity"] = "spaceship"; });
+  CHECK(error_code(r) == "unknown_entity");
+  CHECK(error_field(r) == at + "/entity");
+  r = broken([](Json& rec) { rec["id"] = "not-a-uuid"; });
+  CHECK(error_code(r) == "invalid_id");
+  CHECK(error_field(r) == at + "/id");
+  r = broken([](Json& rec) { rec["fields"]["colour"] = {{"value", "red"}, {"stamp", nullptr}}; });
+  CHECK(error_code(r) == "unknown_field");
+  r = broken([](Json& rec) { rec["fields"]["status"]["value"] = "sold"; });
+  CHECK(error_code(r) == "invalid_value");
+  r = broken([](Json& rec) { rec["fields"]["city"]["stamp"] = "yesterday"; });
+  CHECK(error_code(r) == "invalid_stamp");
+  CHECK(error_field(r) == at + "/fields/city/stamp");
+  r = broken([](Json& rec) { rec["fields"]["notes"]["value"] = std::string(20001, 'x'); });
+  CHECK(error_code(r) == "too_long");
+
+  Json dup = doc;
+  dup["records"].push_back(dup["records"][index]);
+  r = refused(b, {{"document", dup}});
+  CHECK(error_code(r) == "duplicate_record");
+  Json other = doc;
+  other["format"] = "vcard";
+  CHECK(error_code(refused(b, {{"document", other}})) == "wrong_format");
+  CHECK(error_code(refused(b, {{"document", Json::array()}})) == "wrong_format");
+  CHECK(error_code(refused(b, {{"text", "{\"format\": \"kervan-sync\", "}})) == "invalid_json");
+  CHECK(error_code(refused(b, {{"text", std::string(100, '[') + std::string(100, ']')}})) == "too_deep");
+  CHECK(error_code(refused(b, {{"text", "{\"format\": \"kervan-sync\xff\"}"}})) == "invalid_utf8");
+  CHECK(error_code(refused(b, {{"document", doc}, {"text", doc.dump()}})) == "required");
+}
+
+TEST_CASE("references: an unknown company is reported and not pointed at; a missing stage skips the record") {
+  Device a, b;
+  Json company = a.call("company.create", {{"name", "Kayıp Ltd."}});
+  Json contact = a.call("contact.create", {{"name", "Ali Veli"}, {"company_id", company["id"]}});
+  Json deal = a.call("deal.create", {{"name", "Yetim fırsat"}, {"company_id", company["id"]}});
+  Json stage = a.call("stage.add", {{"pipeline_id", "00000000-0000-4000-8000-000000000100"}, {"name", "Yeni"}});
+  Json step = a.call("stage.add_step", {{"stage_id", stage["id"]}, {"text", "Numune gönder"}});
+  Json doc = a.export_doc();
+  Json cut = Json::array();
+  for (const auto& r : doc["records"]) {
+    if (r["id"] != company["id"] && r["id"] != stage["id"]) cut.push_back(r);
+  }
+  doc["records"] = cut;
+  Json report = b.import_doc(doc);
+  Json deal_ref = entry_about(report["references"], "company_id");
+  REQUIRE(deal_ref.is_object());
+  CHECK(deal_ref["action"] == "cleared");
+  CHECK(deal_ref["target"] == "unknown");
+  CHECK(b.call("deal.get", {{"id", deal["id"]}})["company_id"] == "");
+  CHECK(b.call("contact.get", {{"id", contact["id"]}})["company_id"] == "");
+  Json step_ref = entry_about(report["references"], "stage_id");
+  REQUIRE(step_ref.is_object());
+  CHECK(step_ref["action"] == "record_skipped");
+  CHECK(b.core->call("stage.checklist", {{"stage_id", stage["id"]}}).contains("error"));
+}
+
+TEST_CASE("a company deleted on one device while linked on another: the link is cleared everywhere") {
+  Device a, b(kHour);
+  Json company = a.call("company.create", {{"name", "Kapanan A.Ş."}});
+  send(a, b);
+  a.call("company.delete", {{"id", company["id"]}});
+  Json contact = b.call("contact.create", {{"name", "Yeni Kişi"}, {"company_id", company["id"]}});
+  Json at_a = send(b, a);
+  Json at_b = send(a, b);
+  CHECK(a.digest() == b.digest());
+  CHECK(a.call("contact.get", {{"id", contact["id"]}})["company_id"] == "");
+  CHECK(entry_about(at_a["references"], "company_id")["action"] == "cleared");
+  CHECK(entry_about(at_b["references"], "company_id")["action"] == "cleared");
+}
+
+TEST_CASE("since_peer exports only what changed, and forwards what other devices sent") {
+  Device a, b, c;
+  a.call("lead.create", {{"name", "Birinci"}});
+  Json first = a.export_doc({{"since_peer", "b"}});
+  CHECK(first["since"].is_null());
+  b.import_doc(first);
+  a.clock.advance_ms(kHour);
+  Json second_lead = a.call("lead.create", {{"name", "İkinci"}});
+  c.clock.advance_ms(-5 * kHour);  // c's clock is behind: its stamps are older than a's last export
+  Json from_c = c.call("lead.create", {{"name", "Üçüncü"}});
+  a.import_doc(c.export_doc());
+  Json second = a.export_doc({{"since_peer", "b"}});
+  CHECK(second["since"] == first["clock"]);
+  std::set<std::string> ids;
+  for (const auto& r : second["records"]) {
+    if (r["entity"] == "lead") ids.insert(r["id"].get<std::string>());
+  }
+  std::set<std::string> expected{second_lead["id"].get<std::string>(), from_c["id"].get<std::string>()};
+  CHECK(ids == expected);
+  b.import_doc(second);
+  CHECK(b.call("lead.list")["total"] == 3);
+  CHECK(a.export_doc({{"since_peer", "b"}})["records"].empty());
+}
+
+TEST_CASE("a dry run reports without changing anything; importing one's own file changes nothing") {
+  Device a, b;
+  a.call("lead.create", {{"name", "Deneme"}});
+  Json doc = a.export_doc();
+  std::string before = b.digest();
+  Json report = b.call("sync.import", {{"document", doc}, {"dry_run", true}});
+  CHECK(report["dry_run"] == true);
+  CHECK(report["counts"]["added"].get<int>() >= 1);
+  CHECK(b.digest() == before);
+  std::string own = a.digest();
+  Json self = a.import_doc(doc);
+  CHECK(self["own_file"] == true);
+  CHECK(self["counts"]["added"] == 0);
+  CHECK(a.digest() == own);
+}
+
+}  // namespace kervan::testing

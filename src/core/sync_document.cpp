@@ -1,0 +1,341 @@
+#include "core/sync_document.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/change_log.hpp"
+#include "core/clock.hpp"
+#include "core/sync.hpp"
+#include "core/sync_entities.hpp"
+#include "core/text.hpp"
+
+namespace kervan {
+namespace {
+
+constexpr int kMaxDepth = 32;
+constexpr std::size_t kMaxJsonEntries = 200;
+constexpr std::size_t kMaxJsonBytes = 100000;
+
+[[noreturn]] void refuse(const std::string& code, const std::string& message, const std::string& pointer) {
+  throw CommandError(code, message + " (at " + (pointer.empty() ? "/" : pointer) + ")", pointer.empty() ? "/" : pointer);
+}
+
+// Escapes a key for a JSON Pointer ("~" -> "~0", "/" -> "~1").
+std::string pointer_key(std::string_view key) {
+  std::string out;
+  for (char c : text::cut(key, 100)) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+const Json& member(const Json& object, const char* key, const std::string& pointer) {
+  auto it = object.find(key);
+  if (it == object.end()) refuse("missing_field", std::string("The field \"") + key + "\" is missing", pointer);
+  return *it;
+}
+
+void allow_only(const Json& object, std::initializer_list<std::string_view> keys, const std::string& pointer) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      refuse("unknown_field", "Unknown field \"" + std::string(text::cut(key, 80)) + "\"", pointer + "/" + pointer_key(key));
+    }
+  }
+}
+
+const std::string& string_at(const Json& v, const std::string& pointer, std::size_t max_chars = 200) {
+  if (!v.is_string()) refuse("wrong_type", "Expected text", pointer);
+  const auto& s = v.get_ref<const std::string&>();
+  if (text::count_code_points(s) > max_chars) {
+    refuse("too_long", "Text longer than " + std::to_string(max_chars) + " characters", pointer);
+  }
+  return s;
+}
+
+std::string stamp_at(const Json& v, const std::string& pointer) {
+  const std::string& s = string_at(v, pointer, 200);
+  if (!is_stamp_text(s)) refuse("invalid_stamp", "Not a clock stamp like 001795683600000:00000:<device id>", pointer);
+  return s;
+}
+
+std::string uuid_at(const Json& v, const std::string& pointer) {
+  const std::string& s = string_at(v, pointer, 100);
+  if (!is_uuid(s)) refuse("invalid_id", "\"" + std::string(text::cut(s, 60)) + "\" is not a lowercase UUID", pointer);
+  return s;
+}
+
+// One value checked against its field's kind.
+void check_value(const SyncField& f, const Json& v, const std::string& pointer) {
+  switch (f.kind) {
+    case SyncKind::text: string_at(v, pointer, f.max_chars); break;
+    case SyncKind::reference: {
+      const std::string& s = string_at(v, pointer, 100);
+      if (!s.empty() && !is_uuid(s)) refuse("invalid_id", "A reference must be a lowercase UUID or \"\"", pointer);
+      break;
+    }
+    case SyncKind::integer:
+      if (!v.is_number_integer()) refuse("wrong_type", "Expected a whole number", pointer);
+      break;
+    case SyncKind::opt_integer:
+      if (!v.is_null() && !v.is_number_integer()) refuse("wrong_type", "Expected a whole number or null", pointer);
+      break;
+    case SyncKind::boolean:
+      if (!v.is_boolean()) refuse("wrong_type", "Expected true or false", pointer);
+      break;
+    case SyncKind::text_list:
+      if (!v.is_array()) refuse("wrong_type", "Expected a list of texts", pointer);
+      if (v.size() > 50) refuse("too_long", "More than 50 entries", pointer);
+      for (std::size_t i = 0; i < v.size(); ++i) string_at(v[i], pointer + "/" + std::to_string(i), f.max_chars);
+      break;
+    case SyncKind::json:
+      if (!v.is_array()) refuse("wrong_type", "Expected a list", pointer);
+      if (v.size() > kMaxJsonEntries || v.dump().size() > kMaxJsonBytes) refuse("too_long", "The list is too large", pointer);
+      break;
+  }
+}
+
+struct Allowed {
+  std::string_view entity, field;
+  std::initializer_list<std::string_view> values;
+};
+const Allowed kAllowed[] = {
+    {"lead", "status", {"new", "working", "qualified", "unqualified", "converted"}},
+    {"deal", "status", {"open", "won", "lost"}},
+    {"activity", "type", {"call", "meeting", "task", "email", "note"}},
+    {"activity_link", "entity", {"deal", "lead", "contact", "company"}},
+    {"list_value", "list", {"lead_source", "disqualify_reason", "deal_lost_reason"}},
+    {"setting", "key", {"base_currency"}},
+};
+
+struct Range {
+  std::string_view entity, field;
+  int64_t min, max;
+};
+const Range kRanges[] = {
+    {"stage", "probability", 0, 100},      {"stage", "stale_after_days", 0, 36500},
+    {"deal", "probability", 0, 100},       {"deal", "amount", 0, 1000000000000000000LL},
+    {"rate", "per_base_micro", 1, INT64_MAX}, {"activity", "duration_minutes", 0, 1000000},
+};
+
+// Fields that may not be empty (the database refuses them, or the record means nothing).
+constexpr std::pair<std::string_view, std::string_view> kNonEmpty[] = {
+    {"pipeline", "name"},     {"stage", "name"},           {"stage_step", "text"},     {"company", "name"},
+    {"contact", "name"},      {"deal", "name"},            {"deal", "currency"},       {"activity", "subject"},
+    {"rate", "currency"},     {"list_value", "key"},       {"list_value", "label_tr"}, {"list_value", "label_en"},
+    {"setting", "value"},     {"deal_stage", "stage_id"},  {"deal_stage", "entered_at"},
+};
+
+void check_domain(const IncomingRecord& r) {
+  const std::string& entity = r.entity->name;
+  auto where = [&](const std::string& field) { return r.pointer + "/fields/" + field + "/value"; };
+  for (const auto& a : kAllowed) {
+    if (a.entity != entity) continue;
+    const std::string& v = r.fields.at(std::string(a.field)).value->get_ref<const std::string&>();
+    if (std::find(a.values.begin(), a.values.end(), v) == a.values.end()) {
+      refuse("invalid_value", "\"" + std::string(text::cut(v, 60)) + "\" is not allowed for " + std::string(a.field),
+             where(std::string(a.field)));
+    }
+  }
+  for (const auto& range : kRanges) {
+    if (range.entity != entity) continue;
+    int64_t v = r.fields.at(std::string(range.field)).value->get<int64_t>();
+    if (v < range.min || v > range.max) refuse("out_of_range", "The number is out of range", where(std::string(range.field)));
+  }
+  for (const auto& [e, field] : kNonEmpty) {
+    if (e == entity && r.fields.at(std::string(field)).value->get_ref<const std::string&>().empty()) {
+      refuse("required", "The field " + std::string(field) + " cannot be empty", where(std::string(field)));
+    }
+  }
+  for (const auto& f : r.entity->fields) {
+    if (f.rule == RefRule::required && r.fields.at(f.name).value->get_ref<const std::string&>().empty()) {
+      refuse("required", "The reference " + f.name + " cannot be empty", where(f.name));
+    }
+  }
+  if (entity == "lead" && *r.fields.at("name").value == "" && *r.fields.at("company").value == "") {
+    refuse("required", "A lead needs a name or a company", where("name"));
+  }
+  if (r.entity->field("created_at") && !parse_iso8601(r.fields.at("created_at").value->get<std::string>())) {
+    refuse("invalid_value", "created_at is not a time like 2026-11-26T09:00:00.000Z", where("created_at"));
+  }
+  if (!r.entity->has_id_column()) {
+    Json keys;
+    for (const auto& k : r.entity->key_fields) keys[k] = *r.fields.at(k).value;
+    if (keyed_id(*r.entity, keys) != r.id) {
+      refuse("invalid_id", "The id of a " + entity + " is derived from its key fields and does not match them",
+             r.pointer + "/id");
+    }
+  }
+}
+
+// The known entity named by item["entity"] (item being an object with exactly `keys`).
+const SyncEntity& entity_of(const Json& item, std::initializer_list<std::string_view> keys, const char* what,
+                            const std::string& pointer) {
+  if (!item.is_object()) refuse("wrong_type", std::string("A ") + what + " must be an object", pointer);
+  allow_only(item, keys, pointer);
+  const std::string& entity = string_at(member(item, "entity", pointer), pointer + "/entity", 40);
+  const SyncEntity* e = find_sync_entity(entity);
+  if (!e) refuse("unknown_entity", "Unknown entity \"" + std::string(text::cut(entity, 40)) + "\"", pointer + "/entity");
+  return *e;
+}
+
+IncomingRecord read_record(const Json& item, const std::string& pointer) {
+  IncomingRecord r;
+  r.entity = &entity_of(item, {"entity", "id", "fields"}, "record {entity, id, fields}", pointer);
+  r.pointer = pointer;
+  const std::string& entity = r.entity->name;
+  r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
+  const Json& fields = member(item, "fields", pointer);
+  if (!fields.is_object()) refuse("wrong_type", "fields must be an object", pointer + "/fields");
+  for (const auto& [name, entry] : fields.items()) {
+    std::string at = pointer + "/fields/" + pointer_key(name);
+    const SyncField* f = r.entity->field(name);
+    if (!f) refuse("unknown_field", "A " + entity + " has no field \"" + std::string(text::cut(name, 60)) + "\"", at);
+    if (!entry.is_object()) refuse("wrong_type", "A field must be an object {value, stamp}", at);
+    allow_only(entry, {"value", "stamp"}, at);
+    const Json& value = member(entry, "value", at);
+    check_value(*f, value, at + "/value");
+    const Json& stamp = member(entry, "stamp", at);
+    r.fields[name] = IncomingField{&value, stamp.is_null() ? std::string() : stamp_at(stamp, at + "/stamp")};
+  }
+  for (const auto& f : r.entity->fields) {
+    if (!r.fields.count(f.name)) refuse("missing_field", "The field \"" + f.name + "\" is missing", pointer + "/fields");
+  }
+  check_domain(r);
+  return r;
+}
+
+// A SAX pass that stops at the first array or object nested deeper than the limit, so a hostile
+// file cannot make the DOM (built and destroyed recursively) exhaust the stack.
+struct DepthCheck : nlohmann::json_sax<Json> {
+  int depth = 0;
+  bool too_deep = false;
+  bool open() {
+    too_deep = ++depth > kMaxDepth;
+    return !too_deep;
+  }
+  bool close() { return --depth, true; }
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
+}  // namespace
+
+bool is_stamp_text(std::string_view text) {
+  auto stamp = HlcStamp::parse(text);
+  return stamp && !stamp->device.empty() && stamp->device.size() <= 64 && stamp->to_string() == text &&
+         text::is_valid_utf8(stamp->device);
+}
+
+Json parse_sync_text(std::string_view text) {
+  if (!text::is_valid_utf8(text)) refuse("invalid_utf8", "The file is not valid UTF-8", "");
+  DepthCheck depth;
+  Json::sax_parse(text, &depth);
+  if (depth.too_deep) refuse("too_deep", "The file nests deeper than " + std::to_string(kMaxDepth) + " levels", "");
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    refuse("invalid_json", "The file is not valid JSON near byte " + std::to_string(e.byte), "");
+  }
+}
+
+int check_sync_version(const Json& doc) {
+  if (!doc.is_object()) refuse("wrong_format", "This is not a Kervan sync file (not a JSON object)", "");
+  auto format = doc.find("format");
+  if (format == doc.end() || *format != kSyncFormatName) {
+    refuse("wrong_format", std::string("This is not a Kervan sync file (\"format\" is not \"") + kSyncFormatName + "\")",
+           "/format");
+  }
+  const Json& version = member(doc, "version", "");
+  if (!version.is_number_integer() || version.get<int64_t>() < 0) {
+    refuse("wrong_type", "version must be a whole number", "/version");
+  }
+  int64_t v = version.get<int64_t>();
+  if (v > kSyncFormatVersion) {
+    refuse("unsupported_version",
+           "The file has sync format version " + std::to_string(v) + ", newer than this Kervan reads (" +
+               std::to_string(kSyncFormatVersion) + "); update Kervan on this device to import it",
+           "/version");
+  }
+  return static_cast<int>(v);
+}
+
+int upgrade_sync_document(Json& doc) {
+  int v = check_sync_version(doc);
+  if (v == 0) {
+    // 0 -> 1: fields were [value, stamp] pairs; they became {"value": ..., "stamp": ...}.
+    if (doc.contains("records") && doc["records"].is_array()) {
+      for (auto& record : doc["records"]) {
+        if (!record.is_object() || !record.contains("fields") || !record["fields"].is_object()) continue;
+        for (auto& [name, entry] : record["fields"].items()) {
+          if (entry.is_array() && entry.size() == 2) entry = Json{{"value", entry[0]}, {"stamp", entry[1]}};
+        }
+      }
+    }
+    doc["version"] = 1;
+  }
+  return static_cast<int>(v);
+}
+
+SyncDocument read_sync_document(const Json& doc) {
+  SyncDocument out;
+  allow_only(doc, {"format", "version", "device", "exported_at", "clock", "since", "records", "tombstones"}, "");
+  out.version = member(doc, "version", "").get<int>();
+  const Json& device = member(doc, "device", "");
+  if (!device.is_object()) refuse("wrong_type", "device must be an object {id, name}", "/device");
+  allow_only(device, {"id", "name"}, "/device");
+  out.device_id = uuid_at(member(device, "id", "/device"), "/device/id");
+  out.device_name = string_at(member(device, "name", "/device"), "/device/name", 100);
+  out.exported_at = string_at(member(doc, "exported_at", ""), "/exported_at", 40);
+  if (!parse_iso8601(out.exported_at)) refuse("invalid_value", "exported_at is not a time", "/exported_at");
+  out.clock = stamp_at(member(doc, "clock", ""), "/clock");
+  const Json& since = member(doc, "since", "");
+  if (!since.is_null()) out.since = stamp_at(since, "/since");
+
+  const Json& records = member(doc, "records", "");
+  if (!records.is_array()) refuse("wrong_type", "records must be a list", "/records");
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    std::string pointer = "/records/" + std::to_string(i);
+    IncomingRecord r = read_record(records[i], pointer);
+    if (!seen.insert({r.entity->name, r.id}).second) {
+      refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", pointer + "/id");
+    }
+    out.records.push_back(std::move(r));
+  }
+  const Json& tombstones = member(doc, "tombstones", "");
+  if (!tombstones.is_array()) refuse("wrong_type", "tombstones must be a list", "/tombstones");
+  seen.clear();
+  for (std::size_t i = 0; i < tombstones.size(); ++i) {
+    std::string pointer = "/tombstones/" + std::to_string(i);
+    const Json& item = tombstones[i];
+    IncomingTombstone t;
+    t.entity = &entity_of(item, {"entity", "id", "stamp"}, "tombstone {entity, id, stamp}", pointer);
+    t.pointer = pointer;
+    const std::string& entity = t.entity->name;
+    if (!t.entity->has_id_column()) {
+      refuse("invalid_value", "A " + entity + " is never deleted (list values are archived)", pointer + "/entity");
+    }
+    t.id = uuid_at(member(item, "id", pointer), pointer + "/id");
+    t.stamp = stamp_at(member(item, "stamp", pointer), pointer + "/stamp");
+    if (!seen.insert({entity, t.id}).second) {
+      refuse("duplicate_record", "The tombstone of " + entity + " " + t.id + " appears twice", pointer + "/id");
+    }
+    out.tombstones.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace kervan

@@ -1,0 +1,427 @@
+#include "core/sync_import.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/change_log.hpp"
+#include "core/clock.hpp"
+#include "core/database.hpp"
+#include "core/sync.hpp"
+#include "core/sync_document.hpp"
+#include "core/sync_entities.hpp"
+#include "core/sync_state.hpp"
+
+namespace kervan {
+namespace {
+
+using RecordKey = std::pair<std::string, std::string>;  // entity, id
+
+// The report's lists (capped) and exact counts.
+class Report {
+ public:
+  void add(const char* list, Json entry) {
+    ++counts_[list];
+    if (lists_[list].size() < kMaxReportEntries) lists_[list].push_back(std::move(entry));
+    else truncated_ = true;
+  }
+  void count(const char* list) { ++counts_[list]; }
+  Json to_json(const SyncDocument& doc, bool dry_run) const {
+    Json out{{"source", {{"id", doc.device_id}, {"name", doc.device_name}}},
+             {"format_version", doc.version},
+             {"dry_run", dry_run},
+             {"truncated", truncated_}};
+    Json counts = Json::object();
+    for (const char* list : {"added", "updated", "deleted", "skipped", "replaced", "discarded", "references", "clamped"}) {
+      auto c = counts_.find(list);
+      counts[list] = c == counts_.end() ? 0 : c->second;
+      if (std::string_view(list) == "skipped") continue;
+      auto l = lists_.find(list);
+      out[list] = l == lists_.end() ? Json::array() : l->second;
+    }
+    out["counts"] = counts;
+    return out;
+  }
+
+ private:
+  std::map<std::string, int64_t> counts_;
+  std::map<std::string, Json> lists_;
+  bool truncated_ = false;
+};
+
+Json stamp_or_null(const std::string& stamp) { return stamp.empty() ? Json(nullptr) : Json(stamp); }
+
+class Importer {
+ public:
+  Importer(CommandContext& ctx, SyncDocument& doc) : ctx_(ctx), doc_(doc) {
+    for (const auto& r : doc_.records) in_file_.insert({r.entity->name, r.id});
+    // Read once: most records of a file are usually known already and need no row read.
+    Statement stamps(ctx.db, "SELECT entity, record_id, field, stamp FROM field_stamps");
+    while (stamps.step()) stamps_[{stamps.column_text(0), stamps.column_text(1)}][stamps.column_text(2)] = stamps.column_text(3);
+    Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
+    while (tombs.step()) tombstones_[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
+  }
+
+  // Contract: runs every phase in order; the caller's transaction makes it all-or-nothing.
+  Json run(bool dry_run) {
+    clamp_and_observe();
+    merge_tombstones();
+    for (const auto& e : sync_entities()) {
+      for (const auto& r : doc_.records) {
+        if (r.entity == &e) apply_record(r);
+      }
+    }
+    apply_deletes();
+    settle_references();
+    refresh_touched();
+    Statement check(ctx_.db, "PRAGMA foreign_key_check");
+    if (check.step()) {
+      throw CommandError("integrity", "The import would leave a " + check.column_text(0) +
+                                          " row pointing at a missing record; nothing was imported");
+    }
+    std::vector<RecordKey> seen(seen_.begin(), seen_.end());
+    mark_seen(ctx_.db, seen, ctx_.clock.tick().to_string());
+    remember_import(ctx_.db, format_iso8601(ctx_.clock.now_ms()));
+    return report_.to_json(doc_, dry_run);
+  }
+
+ private:
+  CommandContext& ctx_;
+  SyncDocument& doc_;
+  Report report_;
+  std::set<RecordKey> in_file_;
+  std::set<RecordKey> touched_;  // rows whose derived columns need recomputing
+  std::set<RecordKey> seen_;     // records whose state changed here (forwarded by later exports)
+  std::map<RecordKey, std::map<std::string, std::string>> stamps_;  // mirror of field_stamps
+  std::map<RecordKey, std::string> tombstones_;                     // mirror of tombstones
+
+  std::string tombstone_of(const std::string& entity, const std::string& id) const {
+    auto it = tombstones_.find({entity, id});
+    return it == tombstones_.end() ? std::string() : it->second;
+  }
+  void set_stamp(const std::string& entity, const std::string& id, const std::string& field, const std::string& stamp) {
+    ctx_.changes.set_stamp(entity, id, field, stamp);
+    stamps_[{entity, id}][field] = stamp;
+  }
+
+  enum class Target { alive, deleted, unknown };
+
+  // A stamp more than the allowed drift ahead of this device's wall clock is clamped to the
+  // limit (and reported) so a device with a wrong date cannot win every conflict for years.
+  void clamp_and_observe() {
+    int64_t limit = ctx_.clock.now_ms() + HybridClock::kMaxDriftMs;
+    auto clamp = [&](std::string& stamp, const std::string& entity, const std::string& id, const std::string& field) {
+      auto parsed = HlcStamp::parse(stamp);
+      if (!parsed || parsed->wall_ms <= limit) return;
+      std::string clamped = HlcStamp{limit, parsed->counter, parsed->device}.to_string();
+      Json entry{{"entity", entity}, {"id", id}, {"stamp", stamp}, {"clamped_to", clamped}};
+      if (!field.empty()) entry["field"] = field;
+      report_.add("clamped", entry);
+      stamp = clamped;
+    };
+    clamp(doc_.clock, "document", "", "clock");
+    std::string newest = doc_.clock;
+    for (auto& r : doc_.records) {
+      for (auto& [name, field] : r.fields) {
+        if (field.stamp.empty()) continue;
+        clamp(field.stamp, r.entity->name, r.id, name);
+        newest = std::max(newest, field.stamp);
+      }
+    }
+    for (auto& t : doc_.tombstones) {
+      clamp(t.stamp, t.entity->name, t.id, "");
+      newest = std::max(newest, t.stamp);
+    }
+    if (auto stamp = HlcStamp::parse(newest)) ctx_.clock.observe(*stamp);
+  }
+
+  void merge_tombstones() {
+    for (const auto& t : doc_.tombstones) {
+      if (t.stamp <= tombstone_of(t.entity->name, t.id)) {
+        report_.count("skipped");
+        continue;
+      }
+      ctx_.changes.merge_tombstone(t.entity->name, t.id, t.stamp);
+      tombstones_[{t.entity->name, t.id}] = t.stamp;
+      seen_.insert({t.entity->name, t.id});
+    }
+  }
+
+  Target target_state(const std::string& entity, const std::string& id, bool file_counts) {
+    const SyncEntity* e = find_sync_entity(entity);
+    if (e && row_exists(ctx_.db, *e, id)) return Target::alive;
+    if (!tombstone_of(entity, id).empty()) return Target::deleted;
+    if (file_counts && in_file_.count({entity, id})) return Target::alive;
+    return Target::unknown;
+  }
+
+  // Settles the references among `fields` of `row` (values about to be stored): optional and
+  // loose ones that cannot be kept become "". Returns the required ones whose target is deleted
+  // or unknown (the caller skips the record, or keeps the local value); `action` is reported.
+  std::vector<std::string> resolve_references(const SyncEntity& e, Json& row, const std::vector<std::string>& fields,
+                                              const char* required_action) {
+    std::vector<std::string> broken_required;
+    for (const auto& name : fields) {
+      const SyncField& f = *e.field(name);
+      if (f.kind != SyncKind::reference || f.rule == RefRule::none) continue;
+      std::string target_id = row[name].get<std::string>();
+      if (target_id.empty()) continue;
+      std::string target = f.target == "*" ? row["entity"].get<std::string>() : f.target;
+      Target state = target_state(target, target_id, f.rule == RefRule::loose);
+      bool broken = f.rule == RefRule::loose ? state == Target::unknown : state != Target::alive;
+      if (!broken) continue;
+      Json entry{{"entity", e.name}, {"id", row["id"]}, {"field", name}, {"target_entity", target},
+                 {"target_id", target_id}, {"target", state == Target::deleted ? "deleted" : "unknown"}};
+      if (f.rule == RefRule::required) {
+        entry["action"] = required_action;
+        broken_required.push_back(name);
+      } else {
+        entry["action"] = "cleared";
+        row[name] = "";
+      }
+      report_.add("references", entry);
+    }
+    return broken_required;
+  }
+
+  // True when every field (created_at aside) was written after `tombstone`: the record was
+  // written again as a whole after its delete (a rate set again, an activity linked again).
+  static bool written_whole_after(const SyncEntity& e, const std::map<std::string, std::string>& stamps,
+                                  const std::string& tombstone) {
+    for (const auto& f : e.fields) {
+      if (f.name == "created_at") continue;
+      auto it = stamps.find(f.name);
+      if (it == stamps.end() || it->second <= tombstone) return false;
+    }
+    return true;
+  }
+
+  // True when some incoming stamp is later than both the local one and the tombstone.
+  static bool has_newer(const std::map<std::string, std::string>& incoming,
+                        const std::map<std::string, std::string>& local, const std::string& tombstone) {
+    for (const auto& [name, stamp] : incoming) {
+      auto it = local.find(name);
+      if (stamp > tombstone && (it == local.end() || stamp > it->second)) return true;
+    }
+    return false;
+  }
+
+  static std::map<std::string, std::string> stamps_of(const IncomingRecord& r) {
+    std::map<std::string, std::string> out;
+    for (const auto& [name, field] : r.fields) {
+      if (!field.stamp.empty()) out[name] = field.stamp;
+    }
+    return out;
+  }
+
+  void report_discarded(const SyncEntity& e, const std::string& id, const std::map<std::string, std::string>& stamps,
+                        const std::string& tombstone) {
+    bool any = false;
+    for (const auto& [name, stamp] : stamps) {
+      if (stamp <= tombstone || name == "created_at") continue;
+      report_.add("discarded", {{"entity", e.name}, {"id", id}, {"field", name}, {"reason", "deleted"},
+                                {"stamp", stamp}, {"deleted_stamp", tombstone}});
+      any = true;
+    }
+    if (!any) report_.count("skipped");
+  }
+
+  void apply_record(const IncomingRecord& r) {
+    const SyncEntity& e = *r.entity;
+    std::string tombstone = tombstone_of(e.name, r.id);
+    auto incoming_stamps = stamps_of(r);
+    auto known = stamps_.find({e.name, r.id});
+    if (known != stamps_.end() && !has_newer(incoming_stamps, known->second, tombstone)) {
+      report_.count("skipped");  // everything in it is known here already
+      return;
+    }
+    std::optional<Json> local;
+    if (e.has_id_column()) {
+      local = read_row(ctx_.db, e, r.id);
+    } else {
+      Json keys;
+      for (const auto& k : e.key_fields) keys[k] = *r.fields.at(k).value;
+      local = read_keyed_row(ctx_.db, e, keys);
+    }
+    if (!local) {
+      if (!tombstone.empty() && !written_whole_after(e, incoming_stamps, tombstone)) {
+        report_discarded(e, r.id, incoming_stamps, tombstone);
+        return;
+      }
+      Json row{{"id", r.id}};
+      std::vector<std::string> names;
+      for (const auto& [name, field] : r.fields) {
+        row[name] = *field.value;
+        names.push_back(name);
+      }
+      if (!resolve_references(e, row, names, "record_skipped").empty()) return;
+      insert_sync_row(ctx_.db, e, row);
+      for (const auto& [name, stamp] : incoming_stamps) set_stamp(e.name, r.id, name, stamp);
+      touched_.insert({e.name, r.id});
+      seen_.insert({e.name, r.id});
+      report_.add("added", {{"entity", e.name}, {"id", r.id}});
+      return;
+    }
+    auto local_stamps = stamps_[{e.name, r.id}];
+    Json row = *local;
+    std::vector<std::string> newer;  // fields whose incoming stamp wins
+    for (const auto& [name, stamp] : incoming_stamps) {
+      auto it = local_stamps.find(name);
+      if ((it != local_stamps.end() && stamp <= it->second) || stamp <= tombstone) continue;
+      newer.push_back(name);
+      row[name] = *r.fields.at(name).value;
+    }
+    if (newer.empty()) {
+      report_.count("skipped");
+      return;
+    }
+    std::vector<std::string> changed;
+    for (const auto& name : newer) {
+      if (row[name] != (*local)[name]) changed.push_back(name);
+    }
+    // A required target (a deal's stage, ...) that is gone or unknown: keep the local value.
+    for (const auto& name : resolve_references(e, row, changed, "field_skipped")) {
+      row[name] = (*local)[name];
+      newer.erase(std::remove(newer.begin(), newer.end(), name), newer.end());
+    }
+    changed.erase(std::remove_if(changed.begin(), changed.end(),
+                                 [&](const std::string& name) { return row[name] == (*local)[name]; }),
+                  changed.end());
+    for (const auto& name : changed) {
+      auto old_stamp = local_stamps.count(name) ? local_stamps[name] : std::string();
+      report_.add("replaced", {{"entity", e.name}, {"id", r.id}, {"field", name}, {"old", (*local)[name]},
+                               {"new", row[name]}, {"old_stamp", stamp_or_null(old_stamp)},
+                               {"new_stamp", incoming_stamps[name]}});
+    }
+    update_sync_row(ctx_.db, e, row, changed);
+    for (const auto& name : newer) set_stamp(e.name, r.id, name, incoming_stamps[name]);
+    touched_.insert({e.name, r.id});
+    seen_.insert({e.name, r.id});
+    if (changed.empty()) report_.count("skipped");
+    else report_.add("updated", {{"entity", e.name}, {"id", r.id}, {"fields", changed}});
+  }
+
+  // Removes a row with its stamps (the tombstone, if any, stays) and its duplicate keys.
+  void remove_row(const SyncEntity& e, const Json& row) {
+    const std::string& id = row["id"].get_ref<const std::string&>();
+    Statement drop(ctx_.db, "DELETE FROM field_stamps WHERE entity = ?1 AND record_id = ?2");
+    drop.bind(1, e.name).bind(2, id).run();
+    stamps_.erase({e.name, id});
+    delete_sync_row(ctx_.db, e, row);
+    refresh_derived(ctx_.db, ctx_.changes, e, row, true);
+    touched_.erase({e.name, id});
+    seen_.insert({e.name, id});
+  }
+
+  // Rows that have a tombstone and were not written whole after it are deleted: an edit does
+  // not undo a delete (the edit is reported as discarded).
+  void apply_deletes() {
+    for (const auto& e : sync_entities()) {
+      if (!e.has_id_column()) continue;
+      std::vector<std::pair<std::string, std::string>> candidates;
+      Statement st(ctx_.db, "SELECT t.record_id, t.stamp FROM tombstones t JOIN " + e.table +
+                                " r ON r.id = t.record_id WHERE t.entity = ?1");
+      st.bind(1, e.name);
+      while (st.step()) candidates.push_back({st.column_text(0), st.column_text(1)});
+      for (const auto& [id, tombstone] : candidates) {
+        auto stamps = stamps_[{e.name, id}];
+        if (written_whole_after(e, stamps, tombstone)) continue;
+        auto row = read_row(ctx_.db, e, id);
+        if (!row) continue;
+        for (const auto& [name, stamp] : stamps) {
+          if (stamp > tombstone && name != "created_at") {
+            report_.add("discarded", {{"entity", e.name}, {"id", id}, {"field", name}, {"reason", "deleted"},
+                                      {"stamp", stamp}, {"deleted_stamp", tombstone}});
+          }
+        }
+        remove_row(e, *row);
+        report_.add("deleted", {{"entity", e.name}, {"id", id}, {"stamp", tombstone}, {"cascade", false}});
+      }
+    }
+  }
+
+  // Ids of rows of `e` whose reference `f` points at no row of its target.
+  std::vector<std::string> dangling(const SyncEntity& e, const SyncField& f, const SyncEntity& target,
+                                    const std::string& polymorphic) {
+    std::string sql = "SELECT id FROM " + e.table + " WHERE " + f.name + " IS NOT NULL AND " + f.name + " <> '' AND " +
+                      f.name + " NOT IN (SELECT id FROM " + target.table + ")";
+    if (!polymorphic.empty()) sql += " AND entity = ?1";
+    Statement st(ctx_.db, sql);
+    if (!polymorphic.empty()) st.bind(1, polymorphic);
+    std::vector<std::string> ids;
+    while (st.step()) ids.push_back(st.column_text(0));
+    return ids;
+  }
+
+  // After deletes: optional references to rows that are gone become "" (their stamps kept,
+  // so every device ends the same); records that need a deleted target go with it.
+  void settle_references() {
+    bool again = true;
+    while (again) {
+      again = false;
+      for (const auto& e : sync_entities()) {
+        for (const auto& f : e.fields) {
+          if (f.rule != RefRule::optional && f.rule != RefRule::required) continue;
+          std::vector<std::string> targets{f.target};
+          if (f.target == "*") targets = {"deal", "lead", "contact", "company"};
+          for (const auto& target_name : targets) {
+            const SyncEntity& target = *find_sync_entity(target_name);
+            for (const auto& id : dangling(e, f, target, f.target == "*" ? target_name : "")) {
+              auto row = read_row(ctx_.db, e, id);
+              if (!row) continue;
+              Json entry{{"entity", e.name}, {"id", id}, {"field", f.name}, {"target_entity", target_name},
+                         {"target_id", (*row)[f.name]}, {"target", "deleted"}};
+              if (f.rule == RefRule::optional) {
+                (*row)[f.name] = "";
+                update_sync_row(ctx_.db, e, *row, {f.name});
+                touched_.insert({e.name, id});
+                entry["action"] = "cleared";
+              } else {
+                remove_row(e, *row);
+                report_.add("deleted", {{"entity", e.name}, {"id", id}, {"stamp", nullptr}, {"cascade", true}});
+                entry["action"] = "record_deleted";
+                again = true;
+              }
+              report_.add("references", entry);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  void refresh_touched() {
+    std::set<RecordKey> rows = touched_;
+    // A contact's duplicate keys include its company's name.
+    for (const auto& [entity, id] : touched_) {
+      if (entity != "company") continue;
+      Statement st(ctx_.db, "SELECT id FROM contacts WHERE company_id = ?1");
+      st.bind(1, id);
+      while (st.step()) rows.insert({"contact", st.column_text(0)});
+    }
+    for (const auto& [entity, id] : rows) {
+      const SyncEntity& e = *find_sync_entity(entity);
+      if (auto row = read_row(ctx_.db, e, id)) refresh_derived(ctx_.db, ctx_.changes, e, *row);
+    }
+  }
+};
+
+}  // namespace
+
+Json import_sync_document(CommandContext& ctx, SyncDocument& doc, bool dry_run) {
+  // References are settled before the end, so foreign keys are checked at the end too.
+  ctx.db.exec("PRAGMA defer_foreign_keys = ON");
+  ctx.db.exec("SAVEPOINT sync_import");
+  try {
+    Json report = Importer(ctx, doc).run(dry_run);
+    if (dry_run) ctx.db.exec("ROLLBACK TO sync_import");
+    ctx.db.exec("RELEASE sync_import");
+    return report;
+  } catch (...) {
+    ctx.db.exec("ROLLBACK TO sync_import");
+    ctx.db.exec("RELEASE sync_import");
+    throw;
+  }
+}
+
+}  // namespace kervan
