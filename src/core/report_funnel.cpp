@@ -75,26 +75,28 @@ std::map<SourceEvent, FunnelStage> funnel_cells(Database& db, const Frame& frame
     s.qualified = static_cast<int64_t>(leads.column_double(3));
     s.converted = static_cast<int64_t>(leads.column_double(4));
   }
-  Statement deals(db, std::string("SELECT l.source, l.event, d.status, d.currency, CASE WHEN d.status = 'won' THEN ") +
-                          report::won_rate_sql(6) + " ELSE 0 END AS rate, count(*), sum(coalesce(d.won_amount, d.amount)) "
-                          "FROM leads l JOIN deals d ON d.source_lead_id = l.id WHERE " + kCohort +
-                          " GROUP BY l.source, l.event, d.status, d.currency, rate");
+  // Deals from the cohort's leads: counts per (source, event), then the won amounts per currency.
+  Statement deals(db, std::string("SELECT l.source, l.event, count(*), total(d.status = 'won'), "
+                                  "count(DISTINCT CASE WHEN d.status = 'won' THEN l.id END) "
+                                  "FROM leads l JOIN deals d ON d.source_lead_id = l.id WHERE ") +
+                          kCohort + " GROUP BY l.source, l.event");
   bind_cohort(deals, f);
-  deals.bind(6, frame.base);
   while (deals.step()) {
     FunnelStage& s = cells[{deals.column_text(0), deals.column_text(1)}];
-    int64_t count = deals.column_int(5);
-    s.deals += count;
-    if (deals.column_text(2) == "won") {
-      s.deals_won += count;
-      s.won.add(deals.column_text(3), deals.column_int(4), 100, deals.column_int(6), count);
-    }
+    s.deals = deals.column_int(2);
+    s.deals_won = static_cast<int64_t>(deals.column_double(3));
+    s.leads_won = deals.column_int(4);
   }
-  Statement leads_won(db, std::string("SELECT l.source, l.event, count(*) FROM leads l WHERE ") + kCohort +
-                              " AND EXISTS (SELECT 1 FROM deals d WHERE d.source_lead_id = l.id AND d.status = 'won') "
-                              "GROUP BY l.source, l.event");
-  bind_cohort(leads_won, f);
-  while (leads_won.step()) cells[{leads_won.column_text(0), leads_won.column_text(1)}].leads_won = leads_won.column_int(2);
+  Statement won(db, std::string("SELECT l.source, l.event, d.currency, ") + report::won_rate_sql(6) +
+                        " AS rate, count(*), sum(coalesce(d.won_amount, d.amount)) "
+                        "FROM leads l JOIN deals d ON d.source_lead_id = l.id WHERE d.status = 'won' AND " + kCohort +
+                        " GROUP BY l.source, l.event, d.currency, rate");
+  bind_cohort(won, f);
+  won.bind(6, frame.base);
+  while (won.step()) {
+    cells[{won.column_text(0), won.column_text(1)}].won.add(won.column_text(2), won.column_int(3), 100,
+                                                             won.column_int(5), won.column_int(4));
+  }
   return cells;
 }
 

@@ -36,11 +36,11 @@ struct OpenTally {
   }
 };
 
-// Open deals per stage in a few grouped queries. "Stale" and "without next step" are the
-// rules of deal.list (deals.cpp is_stale, next_activity) written as SQL: stale when the stage
-// has stale_after_days > 0, no activity is scheduled after now, and neither entering the stage
-// nor the latest activity (created or done) is more recent than stale_after_days; without a
-// next step when no linked activity is undone with a due time.
+// Open deals per stage in one grouped query. "Stale" and "without next step" are the rules of
+// deal.list (deals.cpp is_stale, next_activity) written as SQL: stale when the stage has
+// stale_after_days > 0, no activity is scheduled after now, and neither entering the stage nor
+// the latest activity (created or done) is more recent than stale_after_days; without a next
+// step when no linked activity is undone with a due time. A test checks both agree.
 std::map<std::string, OpenTally> open_by_stage(Database& db, const Frame& frame, const std::string& pipeline_id) {
   std::vector<std::pair<std::string, std::string>> cutoffs;
   {
@@ -55,14 +55,17 @@ std::map<std::string, OpenTally> open_by_stage(Database& db, const Frame& frame,
     cut += " UNION ALL SELECT ?" + std::to_string(param) + ", ?" + std::to_string(param + 1);
     param += 2;
   }
+  // A deal is stale when no linked activity is scheduled after now, or was created or done
+  // after the cutoff (the latest touch is then at or before it); the EXISTS is only evaluated
+  // for deals that entered their stage before the cutoff.
   const std::string links = "FROM activity_links l JOIN activities a ON a.id = l.activity_id "
                             "WHERE l.entity = 'deal' AND l.record_id = d.id";
   std::string sql =
       "WITH cut AS (" + cut + ") SELECT d.stage_id, d.currency, d.probability, count(*), sum(d.amount), "
-      "sum(CASE WHEN c.cutoff IS NOT NULL AND NOT EXISTS (SELECT 1 " + links + " AND a.done = 0 AND a.due_at > ?1) "
-      "AND max(d.stage_entered_at, coalesce((SELECT max(max(a.created_at, a.done_at)) " + links + "), '')) <= c.cutoff "
-      "THEN 1 ELSE 0 END), "
-      "sum(CASE WHEN NOT EXISTS (SELECT 1 " + links + " AND a.done = 0 AND a.due_at <> '') THEN 1 ELSE 0 END) "
+      "sum(CASE WHEN c.cutoff IS NULL OR d.stage_entered_at > c.cutoff THEN 0 "
+      "WHEN EXISTS (SELECT 1 " + links + " AND ((a.done = 0 AND a.due_at > ?1) OR a.created_at > c.cutoff "
+      "OR a.done_at > c.cutoff)) THEN 0 ELSE 1 END), "
+      "sum(NOT EXISTS (SELECT 1 " + links + " AND a.done = 0 AND a.due_at <> '')) "
       "FROM deals d LEFT JOIN cut c ON c.stage_id = d.stage_id "
       "WHERE d.status = 'open' AND (?2 = '' OR d.owner = ?2) AND (?3 = '' OR d.pipeline_id = ?3) "
       "GROUP BY d.stage_id, d.currency, d.probability";
