@@ -75,4 +75,11 @@
 // export.vcard (read) {contact_id} -> {text: "BEGIN:VCARD\r\nVERSION:4.0\r\n...", filename: "Ayse Yilmaz.vcf"}
 #pragma once
 
-namespace kervan {}  // namespace kervan
+#include "core/command.hpp"
+
+namespace kervan {
+
+// import.vcard and export.vcard (exchange_vcard.cpp); called by register_exchange_commands.
+void register_vcard_commands(CommandRegistry& registry);
+
+}  // namespace kervan
