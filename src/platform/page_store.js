@@ -159,6 +159,9 @@ var KervanPageStore = (function () {
     }, WRITE_TIMEOUT_MS);
     var metaStore = tx.objectStore('meta');
     var pages = tx.objectStore('pages');
+    // The fence is checked by the first request; the blocks are queued right behind it in the
+    // same tick (one main-thread hop less per save). Aborting in the check's success handler
+    // still undoes them: the transaction cannot commit before that handler has run.
     var metaReq = metaStore.get('state');
     metaReq.onsuccess = function () {
       var meta = metaReq.result;
@@ -166,22 +169,21 @@ var KervanPageStore = (function () {
         var e = new Error('Another tab has taken over writing');
         e.superseded = true;
         state.reason = e;
-        tx.abort();
-        return;
-      }
-      var count = Math.ceil(batch.size / BLOCK);
-      try {
-        batch.blocks.forEach(function (bytes, n) {
-          if (n < count) pages.put({ n: n, g: generation, d: bytes }, n);
-        });
-        pages.delete(IDBKeyRange.lowerBound(count));
-        metaStore.put({ format: FORMAT, blockSize: BLOCK, generation: generation, size: batch.size, owner: owner, savedAt: Date.now() }, 'state');
-      } catch (e) {
-        // A put can throw (quota, a closing database): nothing of this batch may land.
-        state.reason = e;
         try { tx.abort(); } catch (ignored) { /* already aborted */ }
       }
     };
+    var count = Math.ceil(batch.size / BLOCK);
+    try {
+      batch.blocks.forEach(function (bytes, n) {
+        if (n < count) pages.put({ n: n, g: generation, d: bytes }, n);
+      });
+      pages.delete(IDBKeyRange.lowerBound(count));
+      metaStore.put({ format: FORMAT, blockSize: BLOCK, generation: generation, size: batch.size, owner: owner, savedAt: Date.now() }, 'state');
+    } catch (e) {
+      // A put can throw (quota, a closing database): nothing of this batch may land.
+      state.reason = e;
+      try { tx.abort(); } catch (ignored) { /* already aborted */ }
+    }
     return done.then(function () { clearTimeout(timer); }, function (e) { clearTimeout(timer); throw e; });
   }
 

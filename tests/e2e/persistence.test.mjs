@@ -300,4 +300,67 @@ export const tests = [
       }
     },
   },
+  {
+    name: 'a database saved by an earlier version (emscripten IDBFS) is taken over once and left in place',
+    async run({ server, t }) {
+      const first = t.newProfileDir();
+      const second = t.newProfileDir();
+      try {
+        // Make a real database file with the app itself and read it back as bytes.
+        let s = await t.launch(first);
+        await t.openApp(s.page, server.url);
+        await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Eski Sürüm Kaydı', city: 'Kütahya' }));
+        const bytes = await s.page.evaluate(() => new Promise((resolve) => {
+          const scope = location.pathname.replace(/[^/]*$/, '');
+          const req = indexedDB.open('kervan-pages:' + scope);
+          req.onsuccess = () => {
+            const tx = req.result.transaction(['pages', 'meta'], 'readonly');
+            const meta = tx.objectStore('meta').get('state');
+            const pages = tx.objectStore('pages').getAll();
+            tx.oncomplete = () => {
+              const image = new Uint8Array(meta.result.size);
+              for (const p of pages.result) image.set(new Uint8Array(p.d), p.n * 4096);
+              req.result.close();
+              resolve(Array.from(image));
+            };
+          };
+        }));
+        await s.context.close();
+
+        // A profile that only has what the IDBFS version stored: database "/data", store FILE_DATA.
+        s = await t.launch(second);
+        await s.page.goto(server.url + 'manifest.webmanifest');
+        await s.page.evaluate((bytes) => new Promise((resolve, reject) => {
+          const req = indexedDB.open('/data', 21);
+          req.onupgradeneeded = () => req.result.createObjectStore('FILE_DATA').createIndex('timestamp', 'timestamp');
+          req.onsuccess = () => {
+            const tx = req.result.transaction('FILE_DATA', 'readwrite');
+            tx.objectStore('FILE_DATA').put({ timestamp: new Date(), mode: 33206, contents: new Uint8Array(bytes) }, '/data/kervan.db');
+            tx.oncomplete = () => { req.result.close(); resolve(); };
+            tx.onabort = () => reject(tx.error);
+          };
+        }), bytes);
+        await t.openApp(s.page, server.url);
+        const status = await s.page.evaluate(() => window.kervan.storage());
+        t.assert(status.migrated && status.mode === 'indexeddb', `status: ${JSON.stringify(status)}`);
+        const found = await s.page.evaluate(() => window.kervan.call('lead.list', { query: 'kutahya' }));
+        t.assert(found.total === 1 && found.items[0].name === 'Eski Sürüm Kaydı', `migrated lead: ${JSON.stringify(found)}`);
+        await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Yeni Sürüm Kaydı' }));
+        await s.context.close();
+
+        // The next start reads the new store (the old copy is not read again).
+        s = await t.launch(second);
+        await t.openApp(s.page, server.url);
+        const again = await s.page.evaluate(() => window.kervan.storage());
+        const names = await allLeadNames(s.page);
+        t.assert(!again.migrated && names.has('Eski Sürüm Kaydı') && names.has('Yeni Sürüm Kaydı'), `after restart: ${JSON.stringify(again)} ${[...names]}`);
+        const old = await s.page.evaluate(() => indexedDB.databases().then((list) => list.map((d) => d.name)));
+        t.assert(old.includes('/data'), `the old copy is left in place: ${old}`);
+        await s.context.close();
+      } finally {
+        fs.rmSync(first, { recursive: true, force: true });
+        fs.rmSync(second, { recursive: true, force: true });
+      }
+    },
+  },
 ];

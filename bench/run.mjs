@@ -1,0 +1,311 @@
+// Kervan's benchmark: builds databases at several sizes with bench/generate.mjs (through the
+// native CLI), loads each into the browser's page store, and measures in headless Chromium:
+// durable single save (with the raw IndexedDB cost of the same blocks), start-up, search per
+// keystroke, frame time while scrolling and sorting, idle main-thread busy time, sync export
+// and import, the app's compressed size, and the same core operations natively. Prints one
+// table of medians; ratios come from the same run. Not a test: nothing here passes or fails.
+//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import zlib from 'node:zlib';
+import * as t from '../tests/e2e/lib.mjs';
+import { generate } from './generate.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const cli = arg('cli');
+if (!cli) {
+  console.error('usage: node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR]');
+  process.exit(2);
+}
+const sizes = arg('sizes', '1k,100k').split(',');
+const runs = Number(arg('runs', 7));
+const work = arg('work', fs.existsSync('/dev/shm') ? '/dev/shm/kervan-bench' : path.join(os.tmpdir(), 'kervan-bench'));
+fs.mkdirSync(work, { recursive: true });
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const rows = [];
+const row = (what, size, value, unit, note = '') => {
+  rows.push({ what, size, value, unit, note });
+  console.error(`  ${what} [${size}]: ${Number.isFinite(value) ? value.toFixed(2) : value} ${unit} ${note}`);
+};
+
+// The database of each size, generated once per seed and kept in the work folder.
+async function database(size) {
+  const file = path.join(work, `kervan-${size}.db`);
+  if (!fs.existsSync(file)) {
+    console.error(`generating ${size}...`);
+    const r = await generate({ cli, db: file + '.part', size, seed: 1, log: (m) => console.error(`  ${m}`) });
+    fs.renameSync(file + '.part', file);
+    console.error(`  ${size}: ${(r.bytes / 1048576).toFixed(1)} MB in ${r.seconds.toFixed(0)} s`);
+  }
+  return file;
+}
+
+// The CLI on a copy of `db`, request by request: median milliseconds per request.
+async function nativeTimes(db, requests) {
+  const copy = db + '.native';
+  fs.copyFileSync(db, copy);
+  const proc = spawn(cli, ['--db', copy], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  const times = [];
+  for (const r of requests) {
+    const started = process.hrtime.bigint();
+    proc.stdin.write(JSON.stringify(r) + '\n');
+    const { value } = await lines.next();
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (JSON.parse(value).error) throw new Error(`native ${r.command}: ${value.slice(0, 200)}`);
+  }
+  proc.stdin.end();
+  await new Promise((res) => proc.once('exit', res));
+  fs.rmSync(copy, { force: true });
+  return times;
+}
+
+// A site root: the app under /apps/kervan/, the databases under /bench/.
+async function startSite() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kervan-bench-site-'));
+  fs.mkdirSync(path.join(root, 'apps'));
+  fs.symlinkSync(t.distDir, path.join(root, 'apps', 'kervan'));
+  fs.symlinkSync(work, path.join(root, 'bench'));
+  fs.writeFileSync(path.join(work, 'loader.html'), '<!doctype html><title>loader</title>');
+  const port = await t.freePort();
+  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(base + '/bench/loader.html')).ok) break; } catch { /* not up yet */ }
+    await t.sleep(100);
+  }
+  return { base, app: `${base}/apps/kervan/`, stop: () => { proc.kill(); fs.rmSync(root, { recursive: true, force: true }); } };
+}
+
+// Puts a database file into the app's page store, as the app itself would have saved it.
+async function loadIntoStore(page, site, size) {
+  await page.goto(`${site.base}/bench/loader.html`);
+  return page.evaluate(async ({ url, scope }) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const db = await new Promise((resolve, reject) => {
+      const req = indexedDB.open('kervan-pages:' + scope, 1);
+      req.onupgradeneeded = () => {
+        req.result.createObjectStore('pages').createIndex('gen', 'g');
+        req.result.createObjectStore('meta');
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const tx = db.transaction(['pages', 'meta'], 'readwrite');
+    for (let n = 0; n * 4096 < bytes.length; n++) {
+      tx.objectStore('pages').put({ n, g: 1, d: bytes.slice(n * 4096, (n + 1) * 4096).buffer }, n);
+    }
+    tx.objectStore('meta').put({ format: 1, blockSize: 4096, generation: 1, size: bytes.length, owner: 'bench', savedAt: Date.now() }, 'state');
+    await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onabort = () => reject(tx.error); });
+    db.close();
+    return bytes.length;
+  }, { url: `${site.base}/bench/kervan-${size}.db`, scope: '/apps/kervan/' });
+}
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+async function browserRuns(site, size) {
+  const profile = t.newProfileDir();
+  const s = await t.launch(profile);
+  try {
+    await t.countBlockPuts(s.context);
+    await loadIntoStore(s.page, site, size);
+
+    // Start-up to the first interactive frame (the app ready and a frame drawn).
+    const startups = [];
+    for (let i = 0; i < runs; i++) {
+      await s.page.goto(site.app);
+      await s.page.waitForFunction(() => window.kervan && window.kervan.ui && window.kervan.ui.frames() > 0, null, { timeout: 120000, polling: 5 });
+      startups.push(await s.page.evaluate(() => window.kervan.ready.then(() => performance.now())));
+    }
+    row('start-up to first interactive frame', size, median(startups), 'ms');
+    await t.waitForItem(s.page, (i) => i.label === 'Save');
+
+    // Durable save of one lead, and the raw cost of putting as many blocks into IndexedDB.
+    const save = await s.page.evaluate(async (runs) => {
+      const lead = (await window.kervan.call('lead.list', { limit: 1, sort: 'name' })).items[0];
+      const times = [], blocks = [], raw = [];
+      for (let i = 0; i < runs; i++) {
+        const before = window.__blockPuts;
+        const t0 = performance.now();
+        const r = await window.kervan.call('lead.update', { id: lead.id, notes: `Ölçüm ${i} ${Date.now()}` });
+        times.push(performance.now() - t0);
+        if (r.error) throw new Error(JSON.stringify(r.error));
+        blocks.push(window.__blockPuts - before);
+      }
+      const scratch = await new Promise((resolve) => {
+        const req = indexedDB.open('kervan-bench-raw', 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('pages');
+        req.onsuccess = () => resolve(req.result);
+      });
+      for (let i = 0; i < runs; i++) {
+        const count = blocks[i] || 1;
+        const t0 = performance.now();
+        const tx = scratch.transaction(['pages'], 'readwrite', { durability: 'strict' });
+        for (let n = 0; n < count; n++) tx.objectStore('pages').put({ n, g: i, d: crypto.getRandomValues(new Uint8Array(4096)).buffer }, n);
+        await new Promise((resolve) => { tx.oncomplete = resolve; });
+        raw.push(performance.now() - t0);
+      }
+      scratch.close();
+      return { times, blocks, raw };
+    }, runs);
+    row('durable save of one lead', size, median(save.times), 'ms', `(${median(save.blocks)} blocks)`);
+    row('raw IndexedDB write of the same blocks', size, median(save.raw), 'ms');
+
+    // Search as you type over leads and contacts: the commands the search box runs per key.
+    const search = await s.page.evaluate(async (runs) => {
+      const word = 'öztürk';
+      const times = [];
+      for (let r = 0; r < runs; r++) {
+        for (let k = 1; k <= word.length; k++) {
+          const q = word.slice(0, k);
+          const t0 = performance.now();
+          await window.kervan.call('lead.list', { query: q, limit: 100 });
+          await window.kervan.call('contact.list', { query: q, limit: 100 });
+          times.push(performance.now() - t0);
+        }
+      }
+      return times;
+    }, runs);
+    row('search per keystroke (leads + contacts)', size, median(search), 'ms');
+
+    // Scrolling the leads list and sorting it: main-thread busy time per drawn frame.
+    const cdp = await s.context.newCDPSession(s.page);
+    await cdp.send('Performance.enable');
+    const table = await t.waitForItem(s.page, (i) => i.window.includes('leads_'));
+    await s.page.mouse.move(table.x + 40, table.y + 60);
+    const m0 = await metrics(cdp);
+    const f0 = await s.page.evaluate(() => window.kervan.ui.frames());
+    for (let i = 0; i < 60; i++) {
+      await s.page.mouse.wheel(0, i % 20 < 10 ? 120 : -120);
+      await t.sleep(16);
+    }
+    await t.sleep(300);
+    const m1 = await metrics(cdp);
+    const f1 = await s.page.evaluate(() => window.kervan.ui.frames());
+    row('frame while scrolling (main-thread busy per frame)', size, ((m1.TaskDuration - m0.TaskDuration) * 1000) / Math.max(1, f1 - f0), 'ms', `(${f1 - f0} frames)`);
+    const sorts = [];
+    for (const label of ['Company', 'Full name', 'City', 'Created']) {
+      const before = await metrics(cdp);
+      await t.clickLabel(s.page, label, { window: 'leads_' }).catch(() => null);
+      await t.sleep(400);
+      const after = await metrics(cdp);
+      sorts.push((after.TaskDuration - before.TaskDuration) * 1000);
+    }
+    row('sort by a column (main-thread busy per click)', size, median(sorts), 'ms');
+
+    // Ten seconds without input.
+    await t.sleep(1000);
+    const idle0 = await metrics(cdp);
+    await t.sleep(10000);
+    const idle1 = await metrics(cdp);
+    row('main-thread busy while idle', size, ((idle1.TaskDuration - idle0.TaskDuration) / 10) * 100, '%');
+
+    // Full JSON export and import, when the sync commands exist in this build.
+    const commands = await s.page.evaluate(() => window.kervan.call('app.commands'));
+    const names = JSON.stringify(commands);
+    if (names.includes('sync.export') && names.includes('sync.import')) {
+      const exported = await s.page.evaluate(async () => {
+        const t0 = performance.now();
+        const r = await window.kervan.call('sync.export', {});
+        const ms = performance.now() - t0;
+        if (r.error) return { error: r.error.message };
+        window.__exported = JSON.stringify(r.document);
+        return { ms, bytes: window.__exported.length };
+      });
+      row('full JSON export', size, exported.ms ?? NaN, 'ms', exported.error || `(${(exported.bytes / 1048576).toFixed(1)} MB)`);
+      const imported = await s.page.evaluate(async () => {
+        const t0 = performance.now();
+        const r = await window.kervan.call('sync.import', { text: window.__exported, dry_run: true });
+        return r.error ? { error: r.error.message } : { ms: performance.now() - t0 };
+      });
+      row('full JSON import (dry run, same device)', size, imported.ms ?? NaN, 'ms', imported.error || '');
+    } else {
+      row('full JSON export/import', size, NaN, 'ms', 'sync.export/sync.import not in this build');
+    }
+    await cdp.detach();
+  } finally {
+    await s.context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function nativeRuns(db, size) {
+  const list = await nativeTimes(db, [{ command: 'lead.list', args: { limit: 1, sort: 'name' } }]);
+  void list;
+  const proc = spawn(cli, ['--db', db, 'call', 'lead.list', '{"limit":1,"sort":"name"}'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  await new Promise((res) => proc.once('exit', res));
+  const id = JSON.parse(out).items[0].id;
+  const saves = await nativeTimes(db, Array.from({ length: runs }, (_, i) => ({ command: 'lead.update', args: { id, notes: `Ölçüm ${i}` } })));
+  row('native: save of one lead (file on tmpfs)', size, median(saves), 'ms');
+  const word = 'öztürk';
+  const queries = [];
+  for (let r = 0; r < runs; r++) {
+    for (let k = 1; k <= word.length; k++) {
+      queries.push({ command: 'lead.list', args: { query: word.slice(0, k), limit: 100 } });
+      queries.push({ command: 'contact.list', args: { query: word.slice(0, k), limit: 100 } });
+    }
+  }
+  const times = await nativeTimes(db, queries);
+  const perKey = [];
+  for (let i = 0; i + 1 < times.length; i += 2) perKey.push(times[i] + times[i + 1]);
+  row('native: search per keystroke (leads + contacts)', size, median(perKey), 'ms');
+}
+
+function downloadSize() {
+  const files = fs.readdirSync(t.distDir).map((f) => path.join(t.distDir, f)).filter((f) => fs.statSync(f).isFile());
+  let raw = 0, gz = 0, br = 0;
+  for (const f of files) {
+    const bytes = fs.readFileSync(f);
+    raw += bytes.length;
+    gz += zlib.gzipSync(bytes, { level: 9 }).length;
+    br += zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  row('whole app download, gzip -9', 'all', gz / 1024, 'KB', `(raw ${(raw / 1024).toFixed(0)} KB, ${files.length} files)`);
+  row('whole app download, brotli 11', 'all', br / 1024, 'KB');
+}
+
+const site = await startSite();
+try {
+  downloadSize();
+  for (const size of sizes) {
+    const db = await database(size);
+    await nativeRuns(db, size);
+    await browserRuns(site, size);
+  }
+} finally {
+  site.stop();
+}
+
+// The table, and the ratios measured in this run.
+const value = (what, size) => rows.find((r) => r.what === what && r.size === size)?.value;
+const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+if (small !== large) {
+  const a = value('durable save of one lead', small), b = value('durable save of one lead', large);
+  rows.push({ what: `durable save ratio ${large}/${small}`, size: '', value: b / a, unit: '×', note: '' });
+  const rawLarge = value('raw IndexedDB write of the same blocks', large);
+  rows.push({ what: `durable save / raw IndexedDB write at ${large}`, size: '', value: b / rawLarge, unit: '×', note: '' });
+}
+for (const size of sizes) {
+  const wasm = value('search per keystroke (leads + contacts)', size), native = value('native: search per keystroke (leads + contacts)', size);
+  rows.push({ what: 'search wasm/native ratio', size, value: wasm / native, unit: '×', note: '' });
+}
+console.log(`\n| measurement | size | median | unit | note |\n|---|---|---:|---|---|`);
+for (const r of rows) console.log(`| ${r.what} | ${r.size} | ${Number.isFinite(r.value) ? r.value.toFixed(2) : 'n/a'} | ${r.unit} | ${r.note} |`);
+console.log(`\n(${runs} runs each; Chromium headless, software WebGL; ${new Date().toISOString().slice(0, 10)})`);
