@@ -382,6 +382,8 @@ TEST_CASE("report.team: results, leads and activities per owner, and the owner f
   CHECK(r["totals"]["leads"]["qualified"] == 2);
   CHECK(r["totals"]["activities"]["completed"] == 1);
 
+  Json year = ok(core->call("report.team", {{"period", "this_year"}}));  // read through other indexes
+  CHECK(year["owners"] == r["owners"]);
   r = ok(core->call("report.team", {{"owner", "mehmet"}}));
   REQUIRE(r["owners"].size() == 1);
   CHECK(r["owners"][0]["owner"] == "mehmet");
@@ -463,6 +465,15 @@ TEST_CASE("report.funnel: the cohort of leads captured in the period, per source
   CHECK(r["totals"]["leads_won"] == 1);
   CHECK(amount(r["totals"]["won"]) == 120000);
   CHECK(r["inputs"]["event"] == "CeBIT 2026");
+  // A year is read another way (whole covering index, joined from the deals): same answers.
+  r = ok(core->call("report.funnel", {{"period", "this_year"}}));
+  CHECK(r["totals"]["captured"] == 6);  // the five plus October's visitor
+  CHECK(r["totals"]["qualified"] == 3);
+  CHECK(r["totals"]["deals"] == 3);
+  CHECK(r["totals"]["deals_won"] == 2);
+  CHECK(r["totals"]["leads_won"] == 1);
+  CHECK(amount(r["totals"]["won"]) == 120000);
+  CHECK(r["by_event"][0]["captured"] == 4);
   r = ok(core->call("report.funnel", {{"source", "Web form"}}));  // a label works as the key
   CHECK(r["inputs"]["source"] == "web_form");
   CHECK(r["totals"]["captured"] == 2);
