@@ -23,17 +23,23 @@
 //   Validates the whole document first (structure, types, known entities and fields, UUIDs,
 //   domain rules), then applies it in one transaction; dry_run computes the report and
 //   changes nothing. A newer format version is refused (code "unsupported_version").
-//   -> {"source": {"id", "name"}, "format_version": 1, "dry_run": bool,
+//   -> {"source": {"id", "name"}, "format_version": 1 (as found in the file), "dry_run": bool,
+//       "own_file": bool (this device's own export: nothing new),
 //       "counts": {"added", "updated", "deleted", "skipped", "replaced", "discarded",
 //                  "references", "clamped"},
 //       "added":   [{"entity", "id"}],   "updated": [{"entity", "id", "fields": [names]}],
 //       "deleted": [{"entity", "id", "stamp", "cascade": bool}],
 //       "replaced":  [{"entity", "id", "field", "old", "new", "old_stamp", "new_stamp"}],
 //       "discarded": [{"entity", "id", "field"?, "reason", "stamp"?, "deleted_stamp"}],
-//       "references": [{"entity", "id", "field", "target_entity", "target_id", "action"}],
-//                      action: "cleared" | "record_skipped" | "record_deleted"
+//       "references": [{"entity", "id", "field", "target_entity", "target_id",
+//                       "target": "deleted" | "unknown", "action"}],
+//                      action: "cleared" | "record_skipped" | "field_skipped" | "record_deleted"
 //       "clamped": [{"entity", "id", "field"?, "stamp", "clamped_to"}],
 //       "truncated": bool}   (each list holds at most 1000 entries; counts are exact)
+//
+// sync.digest {"detail"?: bool}
+//   -> {"digest": 32 hex digits, "counts": {table: rows}, "state"?: {table: [rows]}}
+//   Equal on two devices exactly when they hold the same synced data (support, tests).
 //
 // Stamps are hybrid logical clock texts "001795683600000:00000:<device id>"; they sort as
 // text. The rules (per-field merge, deletes, clock clamp, references) are in docs/sync.md.

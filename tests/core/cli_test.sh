@@ -35,5 +35,36 @@ out=$("$kervan" --db "$db" call app.info) || fail "app.info exited $?"
 echo "$out" | grep -q '"leads":2' || fail "app.info: $out"
 
 "$kervan" --db "$db" commands | grep -q '^lead.list' || fail "commands listing"
+
+# Sync files: export from one database, import into another, as an office desktop would.
+other="$dir/other.db"
+"$kervan" --db "$db" call device.set_name '{"name": "Masaüstü"}' >/dev/null || fail "set_name"
+out=$("$kervan" --db "$db" export "$dir/all.json") || fail "export exited $?: $out"
+echo "$out" | grep -q '"file":' || fail "export reply: $out"
+grep -q '"format": "kervan-sync"' "$dir/all.json" || fail "export file: $(head -c 300 "$dir/all.json")"
+out=$("$kervan" --db "$other" import "$dir/all.json") || fail "import exited $?: $out"
+echo "$out" | grep -q '"name":"Masaüstü"' || fail "import report source: $out"
+out=$("$kervan" --db "$other" call lead.list '{"query": "sukru"}')
+echo "$out" | grep -q '"total":1' || fail "imported lead: $out"
+out=$("$kervan" --db "$other" import "$dir/all.json") || fail "second import exited $?"
+echo "$out" | grep -q '"added":0' || fail "second import added something: $out"
+[ "$("$kervan" --db "$db" call sync.digest | grep -o '"digest":"[0-9a-f]*"')" = \
+  "$("$kervan" --db "$other" call sync.digest | grep -o '"digest":"[0-9a-f]*"')" ] || fail "digests differ after import"
+
+"$kervan" --db "$db" export "$dir/p1.json" --since-peer office >/dev/null || fail "since-peer export 1"
+"$kervan" --db "$db" call lead.create '{"name": "Yeni Gelen"}' >/dev/null
+"$kervan" --db "$db" export "$dir/p2.json" --since-peer office >/dev/null || fail "since-peer export 2"
+[ "$(grep -c '"entity": "lead"' "$dir/p2.json")" -eq 1 ] || fail "since-peer export holds more than the new lead"
+
+sed 's/"version": 1$/"version": 9/' "$dir/all.json" > "$dir/newer.json"
+out=$("$kervan" --db "$other" import "$dir/newer.json")
+[ $? -eq 1 ] || fail "a newer format should exit 1"
+echo "$out" | grep -q '"code":"unsupported_version"' || fail "newer format reply: $out"
+echo 'not json' > "$dir/bad.json"
+out=$("$kervan" --db "$other" import "$dir/bad.json")
+[ $? -eq 1 ] || fail "a malformed file should exit 1"
+echo "$out" | grep -q '"code":"invalid_json"' || fail "malformed file reply: $out"
+"$kervan" --db "$other" import "$dir/missing.json" 2>/dev/null; [ $? -eq 1 ] || fail "a missing file should exit 1"
+"$kervan" --db "$other" export 2>/dev/null; [ $? -eq 2 ] || fail "export without a file should exit 2"
 "$kervan" 2>/dev/null; [ $? -eq 2 ] || fail "missing --db should exit 2"
 echo "cli: ok"

@@ -1,7 +1,11 @@
 // sync.export / sync.import between devices: per-field merge, conflicts, deletes, idempotence,
 // clock clamp, versions, malformed documents and references.
+#include <algorithm>
+#include <fstream>
+#include <regex>
 #include <set>
 
+#include "core/sync_entities.hpp"
 #include "sync_test_support.hpp"
 
 namespace kervan::testing {
@@ -348,6 +352,113 @@ TEST_CASE("a dry run reports without changing anything; importing one's own file
   CHECK(self["own_file"] == true);
   CHECK(self["counts"]["added"] == 0);
   CHECK(a.digest() == own);
+}
+
+}  // namespace kervan::testing
+
+// ---- the JSON Schema in assets/ ------------------------------------------------------------
+
+namespace kervan::testing {
+namespace {
+
+// Checks `value` against the subset of JSON Schema 2020-12 the sync schema uses; returns the
+// first problem as "pointer: what", or "".
+std::string schema_problem(const Json& root, const Json& schema, const Json& value, const std::string& at) {
+  if (schema.contains("$ref")) {
+    std::string ref = schema["$ref"];
+    REQUIRE(ref.rfind("#/$defs/", 0) == 0);
+    return schema_problem(root, root["$defs"][ref.substr(8)], value, at);
+  }
+  if (schema.contains("const") && value != schema["const"]) return at + ": not " + schema["const"].dump();
+  if (schema.contains("enum") && std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end()) {
+    return at + ": not one of the enum";
+  }
+  if (schema.contains("oneOf")) {
+    int matches = 0;
+    for (const auto& option : schema["oneOf"]) matches += schema_problem(root, option, value, at).empty();
+    if (matches != 1) return at + ": matches " + std::to_string(matches) + " of oneOf";
+  }
+  if (schema.contains("type")) {
+    std::string type = schema["type"];
+    bool ok = (type == "object" && value.is_object()) || (type == "array" && value.is_array()) ||
+              (type == "string" && value.is_string()) || (type == "integer" && value.is_number_integer()) ||
+              (type == "null" && value.is_null()) || (type == "boolean" && value.is_boolean());
+    if (!ok) return at + ": not " + type;
+  }
+  if (value.is_string()) {
+    if (schema.contains("pattern") && !std::regex_search(value.get<std::string>(), std::regex(schema["pattern"].get<std::string>()))) {
+      return at + ": does not match " + schema["pattern"].get<std::string>();
+    }
+    if (schema.contains("maxLength") && value.get<std::string>().size() > schema["maxLength"].get<std::size_t>() * 4) {
+      return at + ": too long";
+    }
+  }
+  if (value.is_number_integer() && schema.contains("minimum") && value.get<int64_t>() < schema["minimum"].get<int64_t>()) {
+    return at + ": below minimum";
+  }
+  if (value.is_object()) {
+    for (const auto& key : schema.value("required", Json::array())) {
+      if (!value.contains(key.get<std::string>())) return at + ": missing " + key.get<std::string>();
+    }
+    for (const auto& [key, item] : value.items()) {
+      const Json props = schema.value("properties", Json::object());
+      std::string problem;
+      if (props.contains(key)) {
+        problem = schema_problem(root, props[key], item, at + "/" + key);
+      } else if (schema.contains("additionalProperties")) {
+        const Json& extra = schema["additionalProperties"];
+        if (extra.is_boolean() && !extra.get<bool>()) return at + ": unexpected " + key;
+        if (extra.is_object()) problem = schema_problem(root, extra, item, at + "/" + key);
+      }
+      if (!problem.empty()) return problem;
+    }
+  }
+  if (value.is_array() && schema.contains("items")) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      std::string problem = schema_problem(root, schema["items"], value[i], at + "/" + std::to_string(i));
+      if (!problem.empty()) return problem;
+    }
+  }
+  return "";
+}
+
+Json load_schema() {
+  std::ifstream file(std::string(KERVAN_TEST_DATA_DIR) + "/../../assets/sync-format.schema.json");
+  REQUIRE(file.good());
+  return Json::parse(file);
+}
+
+}  // namespace
+
+TEST_CASE("exported documents satisfy assets/sync-format.schema.json, and the schema knows every entity") {
+  Json schema = load_schema();
+  CHECK(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
+  Device a, b;
+  Json company = a.call("company.create", {{"name", "Şema A.Ş."}, {"tags", {"fuar"}}});
+  Json deal = a.call("deal.create", {{"name", "Şema fırsatı"}, {"company_id", company["id"]}});
+  a.call("deal.win", {{"id", deal["id"]}, {"amount", 5000}});
+  Json lead = a.call("lead.create", {{"name", "Silinen"}});
+  a.call("lead.delete", {{"id", lead["id"]}});
+  a.call("rate.set_base", {{"currency", "USD"}});
+  Json full = a.export_doc();
+  CHECK(schema_problem(schema, schema, full, "") == "");
+  b.import_doc(full);
+  Json since = a.export_doc({{"since", full["clock"]}});
+  CHECK(schema_problem(schema, schema, since, "") == "");
+  CHECK(full["tombstones"].size() == 1);
+
+  std::set<std::string> in_schema, in_core;
+  for (const auto& e : schema["$defs"]["entity"]["enum"]) in_schema.insert(e.get<std::string>());
+  for (const auto& e : sync_entities()) in_core.insert(e.name);
+  CHECK(in_schema == in_core);
+  // The validator is not a rubber stamp: a broken document fails it.
+  Json broken = full;
+  broken["records"][0]["id"] = "NOT-A-UUID";
+  CHECK(schema_problem(schema, schema, broken, "") == "/records/0/id: does not match " +
+                                                      schema["$defs"]["uuid"]["pattern"].get<std::string>());
+  broken = full;
+  broken.erase("clock");
+  CHECK(schema_problem(schema, schema, broken, "") == ": missing clock");
 }
 
 }  // namespace kervan::testing
