@@ -2,6 +2,9 @@
 // (tests/data/exchange/) and on the trade-show list tests/data/fair-leads-tr.csv.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <set>
 
 #include "exchange_test_support.hpp"
@@ -385,4 +388,67 @@ TEST_CASE("export.csv: every row of the filtered list, Excel-friendly and formul
     CHECK(error_field(core->call("export.csv", {{"command", "lead.list"}, {"columns", {{{"title", "x"}}}}})) == "field");
     CHECK(error_field(core->call("export.csv", {{"command", "lead.list"}, {"yes_no", {"Evet"}}})) == "yes_no");
   }
+}
+
+// Not run by default: kervan_core_tests -tc="bench: import*" --no-skip
+TEST_CASE("bench: import of 10k CSV leads with duplicate checking" * doctest::skip()) {
+  const std::vector<std::string> first = {"Ayşe", "Mehmet", "Fatma", "Mustafa", "Emine", "Ahmet", "Hatice", "Ali",
+                                          "Zeynep", "Hüseyin", "Elif", "Hasan", "Şükrü", "İbrahim", "Özlem", "Çağla",
+                                          "Gökhan", "Ümit", "Burcu", "Serkan", "Derya", "Onur", "Sibel", "Kemal"};
+  const std::vector<std::string> last = {"Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldırım", "Öztürk",
+                                         "Aydın", "Özdemir", "Arslan", "Doğan", "Kılıç", "Aslan", "Çetin", "Kara",
+                                         "Koç", "Kurt", "Özkan", "Şimşek", "Polat", "Erdoğan", "Güneş", "Işık"};
+  const std::vector<std::pair<std::string, std::string>> companies = {
+      {"Gökkuşağı Ambalaj", "gokkusagi"}, {"Anadolu Makina", "anadolumakina"}, {"Ege Zeytin", "egezeytin"},
+      {"Toros İnşaat", "torosinsaat"},    {"Boğaziçi Medikal", "bogazici"},   {"Erciyes Otomotiv", "erciyes"},
+      {"Marmara Kimya", "marmarakimya"},  {"Güven Lojistik", "guvenlojistik"}, {"Şimşek Enerji", "simsekenerji"},
+      {"Ilgaz Mobilya", "ilgaz"},         {"Doğuş Tekstil", "dogustekstil"},  {"Kuzey Gıda", "kuzeygida"},
+      {"Akdeniz Tarım", "akdeniztarim"},  {"Trakya Cam", "trakyacam"},        {"Yeşil Plastik", "yesilplastik"},
+      {"Öncü Metal", "onculmetal"}};
+  const std::vector<std::string> forms = {" A.Ş.", " Ltd. Şti.", " San. ve Tic. A.Ş.", ""};
+  const std::vector<std::string> cities = {"İstanbul", "Ankara", "İzmir", "Bursa", "Konya", "Kayseri", "Muğla"};
+  uint64_t state = 20261127;
+  auto next = [&](std::size_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>((state >> 33) % n);
+  };
+  std::vector<std::string> rows;
+  std::size_t planted = 0;
+  for (int i = 0; i < 10000; ++i) {
+    if (i > 100 && i % 20 == 0) {
+      // The same visitor again: the name in capitals, the phone written another way.
+      std::string again = rows[next(rows.size())];
+      std::size_t cut = again.find(';');
+      std::string name = again.substr(0, cut);
+      for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      rows.push_back(name + again.substr(cut));
+      ++planted;
+      continue;
+    }
+    const auto& [company, domain] = companies[next(companies.size())];
+    std::string phone = "05" + std::to_string(30 + next(20)) + " " + std::to_string(100 + i % 900) + " " +
+                        std::to_string(10 + i / 900) + " " + std::to_string(10 + next(90));
+    rows.push_back(first[next(first.size())] + " " + last[next(last.size())] + ";" + company +
+                   forms[next(forms.size())] + ";k" + std::to_string(i) + "@" + domain + ".com.tr;" + phone + ";" +
+                   cities[next(cities.size())]);
+  }
+  std::string csv = "Ad Soyad;Firma;E-posta;Telefon;Şehir\r\n";
+  for (const auto& r : rows) csv += r + "\r\n";
+  std::vector<double> times;
+  Json report;
+  for (int run = 0; run < 3; ++run) {
+    auto core = memory_core();
+    auto start = std::chrono::steady_clock::now();
+    report = core->call("import.csv", {{"entity", "lead"}, {"text", csv},
+                                       {"mapping", {"name", "company", "email", "phone", "city"}}});
+    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    REQUIRE_MESSAGE(!report.contains("error"), report.dump());
+  }
+  std::sort(times.begin(), times.end());
+  std::size_t in_file = 0;
+  for (const auto& s : report["skipped"]) in_file += s["reason"] == "duplicate_in_file" ? 1 : 0;
+  MESSAGE("10k-lead CSV import: median " << times[1] << " s (runs " << times[0] << ", " << times[1] << ", " << times[2]
+                                         << "); created " << report["created"] << ", duplicates in file " << in_file
+                                         << " of " << planted << " planted");
+  CHECK(in_file >= planted * 9 / 10);
 }
