@@ -574,16 +574,18 @@ Json deal_list(CommandContext& ctx, const Json& args) {
   bool descending = sort[0] == '-';
   std::string key = descending ? sort.substr(1) : sort;
   const char* sortable[] = {"name", "owner", "amount", "currency", "probability", "expected_close", "status",
-                            "closed_at", "created_at", "updated_at"};
+                            "closed_at", "created_at", "updated_at", "stage"};
   if (std::find(std::begin(sortable), std::end(sortable), key) == std::end(sortable)) {
     throw CommandError("invalid_value",
                        "Cannot sort by \"" + sort + "\"; use name, owner, amount, currency, probability, "
-                       "expected_close, status, closed_at, created_at or updated_at (a leading - sorts descending)",
+                       "expected_close, status, closed_at, created_at, updated_at or stage (a leading - sorts descending)",
                        "sort");
   }
   std::string dir = descending ? " DESC" : " ASC";
   bool text_key = key == "name" || key == "owner";
-  std::string order = key + (text_key ? " COLLATE TURKISH" : "") + dir + ", created_at" + dir + ", id";
+  // Stage order is the pipeline's order (position), not the stage name.
+  std::string column = key == "stage" ? "(SELECT position FROM stages WHERE stages.id = deals.stage_id)" : key;
+  std::string order = column + (text_key ? " COLLATE TURKISH" : "") + dir + ", created_at" + dir + ", id";
   auto stale = reader.boolean("stale");
   auto without_next = reader.boolean("without_next_step");
   int64_t limit = reader.integer("limit", 1, 100000).value_or(100);

@@ -7,7 +7,7 @@
 namespace kervan::ui {
 
 App::App(Core& core, platform::Platform& platform)
-    : ctx_{core, platform}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_), deals_(ctx_), my_day_(ctx_), pipelines_(ctx_) {
+    : ctx_{core, platform, 0, {}, UINT64_MAX}, leads_(ctx_), form_(ctx_, false), booth_(ctx_, true), contacts_(ctx_), companies_(ctx_), lists_(ctx_), deals_(ctx_), my_day_(ctx_), dashboard_(ctx_), pipelines_(ctx_), data_(ctx_), storage_(ctx_) {
   // The saved choice wins; the first start follows the browser's language.
   Json saved = core.call("settings.get", {{"key", "language"}});
   if (!is_error(saved) && saved["value"].is_string()) {
@@ -20,6 +20,7 @@ App::App(Core& core, platform::Platform& platform)
   contacts_.on_open = open;
   companies_.on_open = open;
   deals_.on_open = open;
+  my_day_.on_open = open;
 }
 
 void App::open_record(const std::string& entity, const std::string& id) {
@@ -32,6 +33,9 @@ void App::open_record(const std::string& entity, const std::string& id) {
   } else if (entity == "company") {
     companies_.open(id);
     switch_to_ = static_cast<int>(Tab::companies);
+  } else if (entity == "deal") {
+    deals_.open(id);
+    switch_to_ = static_cast<int>(Tab::deals);
   }
   ctx_.platform.request_redraw();
 }
@@ -60,13 +64,22 @@ void App::draw_menu_bar() {
     if (ImGui::MenuItem("English", nullptr, current_language() == Language::en)) switch_language(Language::en);
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu(T("menu.data"))) {
+    data_.draw_items();
+    ImGui::EndMenu();
+  }
   if (ImGui::MenuItem(T("menu.lists"))) lists_.open();
   if (ImGui::MenuItem(T("menu.pipelines"))) pipelines_.open();
+  if (ImGui::MenuItem(T("menu.storage"))) storage_.open();
 
   // Save state on the right: honest about what is durable.
   std::string state;
   ImVec4 colour(0.6f, 0.8f, 0.6f, 1);
-  if (ctx_.platform.storage_mode() == platform::StorageMode::memory) {
+  ctx_.read_only_message = T("status.read_only");
+  if (ctx_.platform.read_only()) {
+    state = T("status.read_only");
+    colour = ImVec4(1, 0.7f, 0.3f, 1);
+  } else if (ctx_.platform.storage_mode() == platform::StorageMode::memory) {
     state = T("status.memory_only");
     colour = ImVec4(1, 0.7f, 0.3f, 1);
   } else if (!ctx_.platform.persist_error().empty()) {
@@ -77,6 +90,10 @@ void App::draw_menu_bar() {
     colour = ImVec4(0.9f, 0.85f, 0.5f, 1);
   } else {
     state = T("status.saved");
+  }
+  if (storage_.export_due()) {
+    state = std::string(T("storage.export_due")) + " · " + state;
+    if (colour.x < 0.9f) colour = ImVec4(0.95f, 0.8f, 0.4f, 1);
   }
   float width = ImGui::CalcTextSize(state.c_str()).x;
   ImGui::SameLine(ImGui::GetWindowWidth() - width - ImGui::GetStyle().WindowPadding.x * 2);
@@ -114,6 +131,7 @@ void App::draw() {
   ImGui::Begin("Kervan", nullptr, flags);
   draw_menu_bar();
   handle_shortcuts();
+  if (!ctx_.platform.read_only()) dashboard_.snapshot_if_month_turned();
 
   if (ImGui::BeginTabBar("tabs")) {
     struct TabDef {
@@ -124,6 +142,7 @@ void App::draw() {
     const TabDef tabs[] = {{Tab::leads, "tab.leads", "leads"},
                            {Tab::booth, "tab.booth", "booth"},
                            {Tab::deals, "tab.deals", "deals"},
+                           {Tab::dashboard, "tab.dashboard", "dashboard"},
                            {Tab::my_day, "tab.my_day", "my_day"},
                            {Tab::contacts, "tab.contacts", "contacts"},
                            {Tab::companies, "tab.companies", "companies"}};
@@ -151,6 +170,7 @@ void App::draw() {
           break;
         case Tab::deals: deals_.draw(); break;
         case Tab::my_day: my_day_.draw(); break;
+        case Tab::dashboard: dashboard_.draw(); break;
         case Tab::contacts: contacts_.draw(); break;
         case Tab::companies: companies_.draw(); break;
       }
@@ -162,6 +182,8 @@ void App::draw() {
   ImGui::End();
   lists_.draw();
   pipelines_.draw();
+  data_.draw();
+  storage_.draw();
 }
 
 }  // namespace kervan::ui

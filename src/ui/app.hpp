@@ -1,13 +1,16 @@
 // The application's top level: menu bar (language, save state) and the tabs: leads (table
-// and form), booth (fast capture), contacts, companies. One instance per page.
+// and form), booth (fast capture), deals, dashboard, my day, contacts, companies. One instance per page.
 #pragma once
 #include <string>
 
 #include "ui/companies_view.hpp"
 #include "ui/contacts_view.hpp"
+#include "ui/dashboard_view.hpp"
+#include "ui/data_menu.hpp"
 #include "ui/deals_board.hpp"
 #include "ui/my_day_view.hpp"
 #include "ui/pipelines_editor.hpp"
+#include "ui/storage_window.hpp"
 #include "ui/i18n.hpp"
 #include "ui/lead_form.hpp"
 #include "ui/leads_view.hpp"
@@ -24,7 +27,7 @@ class App {
   void draw();
 
  private:
-  enum class Tab { my_day, leads, booth, deals, contacts, companies };
+  enum class Tab { my_day, leads, booth, deals, dashboard, contacts, companies };
 
   UiContext ctx_;
   LeadsView leads_;
@@ -35,7 +38,10 @@ class App {
   ListsEditor lists_;
   DealsBoard deals_;
   MyDayView my_day_;
+  DashboardView dashboard_;
   PipelinesEditor pipelines_;
+  DataMenu data_;
+  StorageWindow storage_;
   Tab tab_ = Tab::leads;
   int switch_to_ = -1;  // a tab to select on the next frame (following a link)
 

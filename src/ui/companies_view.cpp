@@ -9,6 +9,7 @@ namespace kervan::ui {
 
 CompaniesView::CompaniesView(UiContext& ctx)
     : ctx_(ctx),
+      activities_(ctx),
       table_(ctx, TableConfig{"companies",
                               "company.list",
                               {{"field.company", "name", 1.8f},
@@ -135,12 +136,13 @@ void CompaniesView::draw() {
                           c["id"].get<std::string>();
       if (ImGui::Button(label.c_str()) && on_open) on_open("contact", c["id"]);
     }
-    related_records(ctx_, "company", company_["id"].get<std::string>(), "company_id");
+    related_deals(ctx_, company_["id"].get<std::string>(), "company_id", on_open);
     for (const auto& lead : company_["leads"]) {
       std::string label = std::string(T("link.source_lead")) + ": " + lead["name"].get<std::string>() + "##" +
                           lead["id"].get<std::string>();
       if (ImGui::Button(label.c_str()) && on_open) on_open("lead", lead["id"]);
     }
+    activities_.draw("company", company_["id"].get<std::string>());
   }
   ImGui::EndChild();
   (void)scale;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "ui/activity_panel.hpp"
 #include "ui/record_table.hpp"
 
 namespace kervan::ui {
@@ -19,6 +20,7 @@ class CompaniesView {
   static constexpr const char* kFields[] = {"name", "tax_office", "tax_number", "phone", "website",
                                             "address", "city", "country", "owner"};
   UiContext& ctx_;
+  ActivityPanel activities_;
   RecordTable table_;
   std::string loaded_for_ = "\x01";
   Json company_ = Json::object();

@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
+#include "platform/files.hpp"
 #include "ui/form_fields.hpp"
 #include "ui/i18n.hpp"
 #include "ui/item_registry.hpp"
@@ -11,6 +12,7 @@ namespace kervan::ui {
 
 ContactsView::ContactsView(UiContext& ctx)
     : ctx_(ctx),
+      activities_(ctx),
       table_(ctx, TableConfig{"contacts",
                               "contact.list",
                               {{"field.name", "name", 1.5f},
@@ -97,36 +99,20 @@ void ContactsView::draw() {
   enter |= text_row(T("field.title"), title_, style);
   enter |= text_row(T("field.emails"), emails_, style);
   enter |= text_row(T("field.phones"), phones_, style);
-  // Company: pick from the companies, searched as you type.
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(T("field.company"));
-  ImGui::SameLine(style.caption_width * scale);
-  ImGui::SetNextItemWidth(-1);
-  std::string company_name = "—";
-  if (!company_id_.empty()) {
-    Json company = ctx_.read("company.get", {{"id", company_id_}});
-    if (!is_error(company)) company_name = company["name"];
-  }
-  std::string combo = std::string("##") + T("field.company");
-  bool open = ImGui::BeginCombo(combo.c_str(), company_name.c_str());
-  if (!open) item_registry_label_last_item(combo.c_str());
-  if (open) {
-    ImGui::InputTextWithHint("##company_filter", T("leads.search"), &company_filter_);
-    if (ImGui::Selectable("—", company_id_.empty())) company_id_.clear();
-    Json list = ctx_.read("company.list", {{"query", company_filter_}, {"limit", 50}});
-    if (!is_error(list)) {
-      for (const auto& c : list["items"]) {
-        std::string label = c["name"].get<std::string>() + "##" + c["id"].get<std::string>();
-        if (ImGui::Selectable(label.c_str(), company_id_ == c["id"])) company_id_ = c["id"];
-      }
-    }
-    ImGui::EndCombo();
-  }
+  record_picker_row(ctx_, T("field.company"), "company", company_id_, company_filter_, style);
   enter |= text_row(T("field.owner"), owner_, style);
   enter |= text_row(T("field.tags"), tags_, style);
   enter |= notes_row(T("field.notes"), notes_, 4, style);
   if (ImGui::Button(T("form.save")) || enter) save();
   if (!contact_.empty()) {
+    ImGui::SameLine();
+    if (ImGui::Button(T("contact.vcard"))) {
+      // The contact as a vCard 4.0 file for a phone or a mail program.
+      Json card = ctx_.core.call("export.vcard", {{"contact_id", contact_["id"]}});
+      message_is_error_ = is_error(card);
+      message_ = message_is_error_ ? error_message(card) : std::string(T("data.exported")) + " " + card.value("filename", std::string());
+      if (!message_is_error_) platform::files_download(card["filename"], "text/vcard", card["text"].get<std::string>());
+    }
     ImGui::SameLine();
     if (!confirm_delete_) {
       if (ImGui::Button(T("form.delete"))) confirm_delete_ = true;
@@ -146,15 +132,16 @@ void ContactsView::draw() {
   for (const auto& d : duplicates_) ImGui::BulletText("%s", d["label"].get<std::string>().c_str());
   if (!contact_.empty()) {
     ImGui::Separator();
-    if (!company_id_.empty() && ImGui::Button((std::string(T("link.company")) + ": " + company_name).c_str()) && on_open) {
+    if (!company_id_.empty() && ImGui::Button((std::string(T("link.company")) + ": " + record_name(ctx_, "company", company_id_)).c_str()) && on_open) {
       on_open("company", company_id_);
     }
-    related_records(ctx_, "contact", contact_["id"].get<std::string>(), "contact_id");
+    related_deals(ctx_, contact_["id"].get<std::string>(), "contact_id", on_open);
     for (const auto& lead : contact_["leads"]) {
       std::string label = std::string(T("link.source_lead")) + ": " + lead["name"].get<std::string>() + " · " +
                           lead["event"].get<std::string>() + "##" + lead["id"].get<std::string>();
       if (ImGui::Button(label.c_str()) && on_open) on_open("lead", lead["id"]);
     }
+    activities_.draw("contact", contact_["id"].get<std::string>());
   }
   ImGui::EndChild();
 }

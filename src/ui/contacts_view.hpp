@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "ui/activity_panel.hpp"
 #include "ui/record_table.hpp"
 
 namespace kervan::ui {
@@ -17,6 +18,7 @@ class ContactsView {
 
  private:
   UiContext& ctx_;
+  ActivityPanel activities_;
   RecordTable table_;
   std::string loaded_for_ = "\x01";
   Json contact_ = Json::object();

@@ -4,6 +4,7 @@
 #include <misc/cpp/imgui_stdlib.h>
 
 #include <cmath>
+#include <utility>
 
 #include "ui/form_fields.hpp"
 #include "ui/i18n.hpp"
@@ -26,66 +27,31 @@ std::string stage_name(const Json& stage) {
 const ImVec4 kStale(1.0f, 0.55f, 0.3f, 1);
 const ImVec4 kNoStep(0.95f, 0.85f, 0.4f, 1);
 
-// "1500,5" / "1500.50" / "1.500,50" typed by a person -> minor units; -1 when not a number.
-int64_t parse_amount(std::string text) {
-  std::string digits;
-  int decimals = -1;
-  // The last separator followed by one or two digits is the decimal mark; others group.
-  std::size_t mark = std::string::npos;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == ',' || text[i] == '.') mark = i;
-  }
-  if (mark != std::string::npos && text.size() - mark - 1 > 2) mark = std::string::npos;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= '0' && c <= '9') {
-      digits += c;
-      if (decimals >= 0) ++decimals;
-    } else if (i == mark) {
-      decimals = 0;
-    } else if (c != '.' && c != ',' && c != ' ') {
-      return -1;
-    }
-  }
-  if (digits.empty() || digits.size() > 15) return -1;
-  if (decimals < 0) decimals = 0;
-  int64_t value = std::stoll(digits);
-  for (int i = decimals; i < 2; ++i) value *= 10;
-  return value;
-}
-
 }  // namespace
-
-std::string format_money(int64_t minor, const std::string& currency) {
-  bool negative = minor < 0;
-  int64_t v = negative ? -minor : minor;
-  std::string whole = format_count(v / 100);
-  char cents[4];
-  std::snprintf(cents, sizeof cents, "%02lld", static_cast<long long>(v % 100));
-  std::string symbol = currency == "TRY" ? "₺" : currency == "USD" ? "$" : currency == "EUR" ? "€" : currency;
-  bool tr = current_language() == Language::tr;
-  std::string number = whole + (tr ? "," : ".") + cents;
-  std::string out = tr ? number + " " + symbol : (symbol.size() > 3 ? number + " " + symbol : symbol + number);
-  return negative ? "-" + out : out;
-}
 
 DealsBoard::DealsBoard(UiContext& ctx)
     : ctx_(ctx),
+      detail_(ctx),
       table_(ctx, TableConfig{"deals",
                               "deal.list",
                               {{"deals.name", "name", 1.8f},
-                               {"deals.stage", "stage", 1.0f, false},
+                               {"deals.stage", "stage", 1.0f, true, "stage.name"},
                                {"deals.amount", "amount", 1.0f},
                                {"deals.probability", "probability", 0.6f},
                                {"deals.expected_close", "expected_close", 0.9f},
                                {"field.status", "status", 0.6f},
-                               {"field.owner", "owner", 0.8f}},
+                               {"field.owner", "owner", 0.8f},
+                               {"deals.next_step", "next_activity", 1.2f, false, "next_activity.subject"}},
                               "expected_close",
                               [](const Json& d, const std::string& field) -> std::string {
                                 if (field == "stage") return d["stage"].is_object() ? stage_name(d["stage"]) : "";
                                 if (field == "amount") return format_money(d["amount"].get<int64_t>(), text_of(d, "currency"));
                                 if (field == "probability") return "%" + std::to_string(d["probability"].get<int>());
                                 if (field == "status") return T("deal_status." + text_of(d, "status"));
+                                if (field == "next_activity") {
+                                  if (!d["next_activity"].is_object()) return d["status"] == "open" ? T("deals.no_next_step") : "";
+                                  return text_of(d["next_activity"], "subject");
+                                }
                                 return text_of(d, field.c_str());
                               },
                               [this]() {
@@ -99,8 +65,21 @@ DealsBoard::DealsBoard(UiContext& ctx)
                                   }
                                   ImGui::EndCombo();
                                 }
+                                ImGui::SameLine();
+                                ImGui::Checkbox(T("deals.stale_only"), &stale_only_);
+                                ImGui::SameLine();
+                                ImGui::SetNextItemWidth(110 * scale);
+                                ImGui::InputTextWithHint("##expected_from", T("deals.close_from"), &close_from_);
+                                ImGui::SameLine();
+                                ImGui::SetNextItemWidth(110 * scale);
+                                ImGui::InputTextWithHint("##expected_to", T("deals.close_to"), &close_to_);
                                 Json f = {{"pipeline_id", pipeline_id_}};
                                 if (!status_filter_.empty()) f["status"] = status_filter_;
+                                if (!owner_filter_.empty()) f["owner"] = owner_filter_;
+                                if (stale_only_) f["stale"] = true;
+                                // Half-typed dates are not sent: the list keeps its last good answer.
+                                if (close_from_.size() == 10) f["expected_from"] = close_from_;
+                                if (close_to_.size() == 10) f["expected_to"] = close_to_;
                                 return f;
                               }}) {}
 
@@ -110,8 +89,9 @@ void DealsBoard::report(const Json& reply, const std::string& success) {
 }
 
 void DealsBoard::reload() {
-  if (loaded_version_ == ctx_.core.data_version() && loaded_pipeline_ == pipeline_id_) return;
+  if (loaded_version_ == ctx_.core.data_version() && loaded_pipeline_ == pipeline_id_ && loaded_owner_ == owner_filter_) return;
   loaded_version_ = ctx_.core.data_version();
+  loaded_owner_ = owner_filter_;
   Json reply = ctx_.core.call("pipeline.list", Json::object());
   pipelines_ = is_error(reply) ? Json::array() : reply["items"];
   if (pipelines_.empty()) return;
@@ -123,12 +103,45 @@ void DealsBoard::reload() {
     if (p["id"] == pipeline_id_) pipeline_ = p;
   }
   columns_ = Json::array();
+  // While one owner is shown, the list of owners keeps everyone seen before.
+  if (owner_filter_.empty()) owners_ = Json::array();
   for (const auto& stage : pipeline_["stages"]) {
-    Json deals = ctx_.core.call("deal.list", {{"pipeline_id", pipeline_id_}, {"stage_id", stage["id"]},
-                                              {"status", "open"}, {"limit", 500}, {"sort", "-amount"}});
+    Json filter = {{"pipeline_id", pipeline_id_}, {"stage_id", stage["id"]}, {"status", "open"}, {"limit", 500}, {"sort", "-amount"}};
+    if (!owner_filter_.empty()) filter["owner"] = owner_filter_;
+    Json deals = ctx_.core.call("deal.list", filter);
     if (is_error(deals)) deals = Json{{"items", Json::array()}, {"total", 0}, {"totals", {{"amount_base", 0}, {"weighted_base", 0}}}};
     base_currency_ = text_of(deals, "base_currency").empty() ? base_currency_ : text_of(deals, "base_currency");
     columns_.push_back({{"stage", stage}, {"deals", deals["items"]}, {"total", deals["total"]}, {"totals", deals["totals"]}});
+    for (const auto& d : deals["items"]) add_owner(text_of(d, "owner"));
+  }
+  // The people who own leads are the salespeople: offer them even before they own a deal.
+  Json facets = ctx_.core.call("lead.facets", Json::object());
+  if (!is_error(facets)) {
+    for (const auto& o : facets["owners"]) add_owner(o.value("value", std::string()));
+  }
+}
+
+void DealsBoard::add_owner(const std::string& owner) {
+  if (owner.empty()) return;
+  for (const auto& o : owners_) {
+    if (o == owner) return;
+  }
+  owners_.push_back(owner);
+}
+
+void DealsBoard::draw_owner_filter() {
+  const float scale = ImGui::GetFontSize() / 15.0f;
+  ImGui::SetNextItemWidth(160 * scale);
+  std::string shown = owner_filter_.empty() ? std::string(T("deals.all_owners")) : owner_filter_;
+  bool open = ImGui::BeginCombo("##deal_owner", shown.c_str());
+  if (!open) item_registry_label_last_item("##deal_owner");
+  if (open) {
+    if (ImGui::Selectable(T("deals.all_owners"), owner_filter_.empty())) owner_filter_.clear();
+    for (const auto& o : owners_) {
+      std::string owner = o.get<std::string>();
+      if (ImGui::Selectable((owner + "##owner").c_str(), owner_filter_ == owner)) owner_filter_ = owner;
+    }
+    ImGui::EndCombo();
   }
 }
 
@@ -308,6 +321,9 @@ void DealsBoard::draw_new_deal() {
   text_row(T("deals.amount"), new_amount_, style);
   text_row(T("deals.currency"), new_currency_, style);
   text_row(T("deals.expected_close"), new_close_, style);
+  record_picker_row(ctx_, T("field.company"), "company", new_company_id_, new_company_filter_, style);
+  record_picker_row(ctx_, T("link.contact"), "contact", new_contact_id_, new_contact_filter_, style);
+  text_row(T("field.owner"), new_owner_, style);
   if (ImGui::Button(T("form.save"))) {
     int64_t amount = new_amount_.empty() ? 0 : parse_amount(new_amount_);
     if (amount < 0) {
@@ -316,12 +332,18 @@ void DealsBoard::draw_new_deal() {
     } else {
       Json args = {{"name", new_name_}, {"pipeline_id", pipeline_id_}, {"amount", amount}, {"currency", new_currency_}};
       if (!new_close_.empty()) args["expected_close"] = new_close_;
+      if (!new_company_id_.empty()) args["company_id"] = new_company_id_;
+      if (!new_contact_id_.empty()) args["contact_id"] = new_contact_id_;
+      if (!new_owner_.empty()) args["owner"] = new_owner_;
       Json reply = ctx_.call("deal.create", args);
       report(reply, T("form.saved_plain"));
       if (!is_error(reply)) {
         new_name_.clear();
         new_amount_.clear();
         new_close_.clear();
+        new_company_id_.clear();
+        new_contact_id_.clear();
+        open(text_of(reply, "id"));  // show what was just made
         ImGui::CloseCurrentPopup();
       }
     }
@@ -332,118 +354,8 @@ void DealsBoard::draw_new_deal() {
   ImGui::EndPopup();
 }
 
-void DealsBoard::load_detail() {
-  detail_ = ctx_.core.call("deal.get", {{"id", selected_}});
-  detail_for_ = selected_;
-  detail_version_ = ctx_.core.data_version();
-  if (is_error(detail_)) return;
-  edit_name_ = text_of(detail_, "name");
-  int64_t amount = detail_["amount"].get<int64_t>();
-  char text[40];
-  std::snprintf(text, sizeof text, "%lld.%02lld", static_cast<long long>(amount / 100), static_cast<long long>(amount % 100));
-  edit_amount_ = text;
-  edit_currency_ = text_of(detail_, "currency");
-  edit_close_ = text_of(detail_, "expected_close");
-  edit_owner_ = text_of(detail_, "owner");
-  edit_notes_ = text_of(detail_, "notes");
-  edit_probability_ = detail_["probability"].get<int>();
-  edit_override_ = detail_.value("probability_override", false);
-  Json list = ctx_.core.call("activity.list", {{"related", {{"entity", "deal"}, {"id", selected_}}}, {"sort", "due_at"}, {"limit", 100}});
-  activities_ = is_error(list) ? Json::array() : list["items"];
-}
-
-void DealsBoard::save_detail() {
-  int64_t amount = parse_amount(edit_amount_);
-  if (amount < 0) {
-    message_ = T("deals.bad_amount");
-    message_is_error_ = true;
-    return;
-  }
-  Json args = {{"id", selected_}, {"name", edit_name_}, {"amount", amount}, {"currency", edit_currency_},
-               {"expected_close", edit_close_}, {"owner", edit_owner_}, {"notes", edit_notes_}};
-  // An override is kept until cleared: null hands the probability back to the stage.
-  args["probability"] = edit_override_ ? Json(edit_probability_) : Json(nullptr);
-  report(ctx_.call("deal.update", args), T("form.saved_plain"));
-}
-
-void DealsBoard::draw_detail() {
-  if (selected_.empty()) return;
-  if (detail_for_ != selected_ || detail_version_ != ctx_.core.data_version()) load_detail();
-  if (is_error(detail_)) return;
-  bool open = text_of(detail_, "status") == "open";
-  RowStyle style{110};
-  ImGui::BeginDisabled(!open);
-  bool enter = text_row(T("deals.name"), edit_name_, style);
-  enter |= text_row(T("deals.amount"), edit_amount_, style);
-  enter |= text_row(T("deals.currency"), edit_currency_, style);
-  enter |= text_row(T("deals.expected_close"), edit_close_, style);
-  enter |= text_row(T("field.owner"), edit_owner_, style);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(T("deals.probability"));
-  ImGui::SameLine(110 * ImGui::GetFontSize() / 15.0f);
-  ImGui::Checkbox((std::string(T("deals.override")) + "##override").c_str(), &edit_override_);
-  if (edit_override_) {
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(-1);
-    ImGui::SliderInt("##probability", &edit_probability_, 0, 100, "%d %%");
-  } else {
-    ImGui::SameLine();
-    ImGui::TextDisabled("%%%d", detail_["probability"].get<int>());
-  }
-  enter |= notes_row(T("field.notes"), edit_notes_, 3, style);
-  if (ImGui::Button(T("form.save")) || enter) save_detail();
-  ImGui::EndDisabled();
-  ImGui::Text("%s: %s", T("field.status"), T("deal_status." + text_of(detail_, "status")));
-  if (!open && ImGui::Button(T("deals.reopen"))) report(ctx_.call("deal.reopen", {{"id", selected_}}), T("lead.reopened_done"));
-  // Links to what the deal belongs to.
-  if (detail_["company"].is_object() && ImGui::SmallButton((std::string(T("link.company")) + ": " + text_of(detail_["company"], "name")).c_str()) && on_open) {
-    on_open("company", text_of(detail_, "company_id"));
-  }
-  if (detail_["contact"].is_object() && ImGui::SmallButton((std::string(T("link.contact")) + ": " + text_of(detail_["contact"], "name")).c_str()) && on_open) {
-    on_open("contact", text_of(detail_, "contact_id"));
-  }
-  if (!text_of(detail_, "source_lead_id").empty() && ImGui::SmallButton(T("link.source_lead")) && on_open) {
-    on_open("lead", text_of(detail_, "source_lead_id"));
-  }
-  ImGui::SeparatorText(T("deals.activities"));
-  if (activities_.empty()) ImGui::TextColored(kNoStep, "%s", T("deals.no_next_step"));
-  for (const auto& a : activities_) {
-    bool done = a.value("done", false);
-    std::string label = text_of(a, "subject") + " · " + format_date_time(text_of(a, "due_at"), ctx_.platform.utc_offset_minutes()) +
-                        "##" + text_of(a, "id");
-    if (ImGui::Checkbox(label.c_str(), &done) && done) ctx_.call("activity.complete", {{"id", a["id"]}});
-  }
-  ImGui::SetNextItemWidth(-90 * ImGui::GetFontSize() / 15.0f);
-  ImGui::InputTextWithHint("##activity_subject", T("day.subject"), &activity_subject_);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(-1);
-  ImGui::InputTextWithHint("##activity_due", "14:30 / 2026-12-01", &activity_due_);
-  if (ImGui::SmallButton(T("deals.plan_step"))) {
-    std::string due = parse_local_due(activity_due_.empty() ? "09:00" : activity_due_, ctx_.platform.utc_offset_minutes());
-    Json reply = due.empty() ? Json{{"error", {{"message", T("day.bad_time")}}}}
-                             : ctx_.call("activity.create", {{"subject", activity_subject_}, {"type", "task"}, {"due_at", due},
-                                                             {"links", {{{"entity", "deal"}, {"id", selected_}}}}});
-    report(reply, T("form.saved_plain"));
-    if (!is_error(reply)) activity_subject_.clear(), activity_due_.clear();
-  }
-  ImGui::SeparatorText(T("deals.history"));
-  for (const auto& h : detail_["stage_history"]) {
-    ImGui::BulletText("%s · %s", stage_name({{"name", h["stage_name"]}, {"name_tr", h["stage_name_tr"]}}).c_str(),
-                      format_date_time(text_of(h, "entered_at"), ctx_.platform.utc_offset_minutes()).c_str());
-  }
-  if (!detail_["checklist"].empty()) {
-    ImGui::SeparatorText(T("deals.checklist"));
-    for (const auto& step : detail_["checklist"]) {
-      bool done = step.value("done", false);
-      std::string label = text_of(step, "text") + (step.value("required", false) ? " *" : "") + "##" + text_of(step, "id");
-      if (ImGui::Checkbox(label.c_str(), &done)) {
-        ctx_.call("deal.check_step", {{"id", selected_}, {"step_id", step["id"]}, {"done", done}});
-      }
-    }
-  }
-}
-
 void DealsBoard::draw() {
+  detail_.on_open = on_open;
   reload();
   const float scale = ImGui::GetFontSize() / 15.0f;
   if (pipelines_.empty()) {
@@ -455,12 +367,14 @@ void DealsBoard::draw() {
   if (ImGui::BeginCombo("##pipeline", current.c_str())) {
     for (const auto& p : pipelines_) {
       if (ImGui::Selectable((stage_name(p) + "##" + text_of(p, "id")).c_str(), p["id"] == pipeline_id_)) {
-        pipeline_id_ = p["id"];
-        reload();
+        pipeline_id_ = p["id"];  // reload() runs on the next frame: pipelines_ must not change under this loop
+        break;
       }
     }
     ImGui::EndCombo();
   }
+  ImGui::SameLine();
+  draw_owner_filter();
   ImGui::SameLine();
   draw_new_deal();
   ImGui::SameLine();
@@ -472,7 +386,11 @@ void DealsBoard::draw() {
     ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.5f, 0.85f, 0.55f, 1), "%s", message_.c_str());
   }
 
-  float detail_width = selected_.empty() ? 0 : 360 * scale;
+  if (!detail_.message.empty()) {
+    message_ = std::exchange(detail_.message, std::string());
+    message_is_error_ = detail_.message_is_error;
+  }
+  float detail_width = selected_.empty() ? 0 : 400 * scale;
   float avail = ImGui::GetContentRegionAvail().x - detail_width;
   float height = ImGui::GetContentRegionAvail().y;
   if (list_mode_) {
@@ -487,7 +405,7 @@ void DealsBoard::draw() {
         selected_.clear();
         table_.select("");
       }
-      draw_detail();
+      detail_.draw(selected_);
       ImGui::EndChild();
     }
     draw_popups();
@@ -510,8 +428,8 @@ void DealsBoard::draw() {
   if (!selected_.empty()) {
     ImGui::SameLine();
     ImGui::BeginChild("deal_detail", ImVec2(0, height), true);
-    if (ImGui::SmallButton("×")) selected_.clear();
-    draw_detail();
+    if (ImGui::SmallButton("×")) open("");
+    detail_.draw(selected_);
     ImGui::EndChild();
   }
   draw_popups();

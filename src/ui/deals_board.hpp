@@ -7,6 +7,8 @@
 #include <functional>
 #include <string>
 
+#include "ui/deal_detail.hpp"
+#include "ui/money.hpp"
 #include "ui/record_table.hpp"
 #include "ui/ui_context.hpp"
 
@@ -16,10 +18,16 @@ class DealsBoard {
  public:
   explicit DealsBoard(UiContext& ctx);
   void draw();
+  // Shows the deal's detail (from a link elsewhere).
+  void open(const std::string& id) {
+    selected_ = id;
+    table_.select(id);
+  }
   std::function<void(const std::string& entity, const std::string& id)> on_open;
 
  private:
   UiContext& ctx_;
+  DealDetail detail_;
   bool list_mode_ = false;
   std::string status_filter_ = "open";
   RecordTable table_;
@@ -31,21 +39,18 @@ class DealsBoard {
   Json columns_ = Json::array();  // per stage: {"stage", "deals", "totals"}
   std::string base_currency_ = "TRY";
   std::string selected_;
-  Json detail_ = Json::object();
-  std::string detail_for_;
-  uint64_t detail_version_ = UINT64_MAX;
-
   // Pending drop actions that need an answer.
   std::string win_id_, lose_id_, confirm_id_, confirm_stage_;
   std::string win_amount_, lose_reason_, confirm_message_;
-  // The selected deal's editable fields and its activities.
-  std::string edit_name_, edit_amount_, edit_currency_, edit_close_, edit_owner_, edit_notes_;
-  int edit_probability_ = 0;
-  bool edit_override_ = false;
-  Json activities_ = Json::array();
-  std::string activity_subject_, activity_due_;
+  // Only this owner's deals on the board and in the list ("" for everyone).
+  std::string owner_filter_, loaded_owner_;
+  Json owners_ = Json::array();
+  // List view filters beside status.
+  bool stale_only_ = false;
+  std::string close_from_, close_to_;
   // New deal.
-  std::string new_name_, new_amount_, new_currency_ = "TRY", new_close_;
+  std::string new_name_, new_amount_, new_currency_ = "TRY", new_close_, new_owner_;
+  std::string new_company_id_, new_contact_id_, new_company_filter_, new_contact_filter_;
   std::string message_;
   bool message_is_error_ = false;
 
@@ -55,14 +60,10 @@ class DealsBoard {
   void draw_column(const Json& column, float width, float height);
   void draw_outcome_zone(const char* label_key, bool won, float width, float height);
   void draw_popups();
-  void draw_detail();
-  void load_detail();
-  void save_detail();
+  void draw_owner_filter();
+  void add_owner(const std::string& owner);
   void draw_new_deal();
   void report(const Json& reply, const std::string& success);
 };
-
-// "1.500,00 ₺" (Turkish) or "₺1,500.00" (English) for an amount in minor units.
-std::string format_money(int64_t minor, const std::string& currency);
 
 }  // namespace kervan::ui

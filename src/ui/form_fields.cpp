@@ -39,6 +39,50 @@ bool notes_row(const char* text, std::string& value, float height_lines, RowStyl
   return ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGuiKey_Enter, false);
 }
 
+std::string record_name(UiContext& ctx, const std::string& entity, const std::string& id) {
+  if (id.empty()) return "—";
+  Json record = ctx.read(entity + ".get", {{"id", id}});
+  std::string name = is_error(record) ? std::string() : record.value("name", std::string());
+  if (name.empty() && !is_error(record)) name = record.value("company", std::string());
+  return name.empty() ? std::string("—") : name;
+}
+
+bool record_picker(UiContext& ctx, const char* label, const std::string& entity, std::string& id,
+                   std::string& filter, float width) {
+  ImGui::SetNextItemWidth(width);
+  std::string shown = record_name(ctx, entity, id);
+  bool changed = false;
+  bool open = ImGui::BeginCombo(label, shown.c_str(), ImGuiComboFlags_HeightLarge);
+  if (!open) item_registry_label_last_item(label);
+  if (open) {
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputTextWithHint("##picker_filter", T("leads.search"), &filter);
+    if (ImGui::Selectable("—", id.empty())) id.clear(), changed = true;
+    Json list = ctx.read(entity + ".list", {{"query", filter}, {"limit", 50}});
+    if (!is_error(list)) {
+      for (const auto& r : list["items"]) {
+        std::string text = r.value("name", std::string());
+        if (entity == "contact" || entity == "lead") {
+          std::string company = r.value("company", std::string());
+          if (!company.empty()) text += " · " + company;
+        }
+        std::string item = text + "##" + r["id"].get<std::string>();
+        if (ImGui::Selectable(item.c_str(), id == r["id"])) id = r["id"], changed = true;
+      }
+      if (list.value("total", 0) > 50) ImGui::TextDisabled("%s", T("picker.more"));
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+bool record_picker_row(UiContext& ctx, const char* text, const std::string& entity, std::string& id,
+                       std::string& filter, RowStyle style) {
+  caption(text, style);
+  return record_picker(ctx, (std::string("##") + text).c_str(), entity, id, filter);
+}
+
 std::string list_label(UiContext& ctx, const std::string& list, const std::string& key) {
   if (key.empty()) return "";
   for (const auto& item : ctx.list_values(list)) {
@@ -71,20 +115,15 @@ bool checkbox_row(const char* text, bool& value) {
   return ImGui::Checkbox((std::string("##") + text).c_str(), &value);
 }
 
-void related_records(UiContext& ctx, const std::string& entity, const std::string& id, const char* deal_filter) {
-  Json deals = ctx.read("deal.list", {{deal_filter, id}, {"limit", 50}});
-  if (!is_error(deals)) {
-    for (const auto& d : deals["items"]) {
-      ImGui::BulletText("%s: %s · %s", T("link.deal"), d["name"].get<std::string>().c_str(),
-                        T("deal_status." + d["status"].get<std::string>()));
-    }
-  }
-  Json activities = ctx.read("activity.list", {{"related", {{"entity", entity}, {"id", id}}}, {"limit", 50}});
-  if (!is_error(activities)) {
-    for (const auto& a : activities["items"]) {
-      ImGui::BulletText("%s: %s%s", T("link.activity"), a["subject"].get<std::string>().c_str(),
-                        a["done"].get<bool>() ? " ✓" : "");
-    }
+void related_deals(UiContext& ctx, const std::string& id, const char* deal_filter,
+                   const std::function<void(const std::string&, const std::string&)>& on_open) {
+  Json deals = ctx.read("deal.list", {{deal_filter, id}, {"limit", 50}, {"sort", "-created_at"}});
+  if (is_error(deals) || deals["items"].empty()) return;
+  ImGui::SeparatorText(T("link.deals"));
+  for (const auto& d : deals["items"]) {
+    std::string label = d["name"].get<std::string>() + " · " + T("deal_status." + d["status"].get<std::string>()) +
+                        "##" + d["id"].get<std::string>();
+    if (ImGui::Selectable(label.c_str(), false) && on_open) on_open("deal", d["id"]);
   }
 }
 

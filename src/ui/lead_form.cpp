@@ -32,7 +32,7 @@ std::string text_of(const Json& j, const char* key) {
 
 }  // namespace
 
-LeadForm::LeadForm(UiContext& ctx, bool booth_mode) : ctx_(ctx), booth_(booth_mode) {
+LeadForm::LeadForm(UiContext& ctx, bool booth_mode) : ctx_(ctx), activities_(ctx), booth_(booth_mode) {
   if (booth_) {
     Json settings = ctx_.core.call("settings.get", Json::object());
     if (!is_error(settings)) {
@@ -550,6 +550,8 @@ void LeadForm::draw() {
   }
   if (text_of(lead_, "status") != "converted") draw_lifecycle();
   if (!booth_ && text_of(lead_, "status") != "converted") draw_duplicates();
+  // Calls and meetings about a lead are planned here too, so nothing waits for conversion.
+  if (!booth_ && !id_.empty()) activities_.draw("lead", id_);
   ImGui::Spacing();
   ImGui::TextDisabled("%s", booth_ ? T("booth.hint") : T("form.hint"));
   (void)scale;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "ui/activity_panel.hpp"
 #include "ui/focus_request.hpp"
 #include "ui/ui_context.hpp"
 
@@ -34,6 +35,7 @@ class LeadForm {
 
  private:
   UiContext& ctx_;
+  ActivityPanel activities_;
   bool booth_;
   std::string id_;                    // "" while capturing a new lead
   std::string loaded_for_ = "\x01";   // the id whose values are in the fields

@@ -93,6 +93,7 @@ void MyDayView::draw() {
     ImGui::PushStyleColor(ImGuiCol_Text, overdue ? ImVec4(1, 0.55f, 0.4f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
     if (ImGui::Selectable(label.c_str(), selected_ == index, ImGuiSelectableFlags_AllowOverlap)) selected_ = index;
     ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) editor_.open_edit(text_of(a, "id"));
     ImGui::SameLine(ImGui::GetContentRegionAvail().x - 150 * scale);
     ImGui::TextDisabled("%s %s", T("activity_type." + text_of(a, "type")), when.c_str());
     ++index;
@@ -105,11 +106,13 @@ void MyDayView::draw() {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-1);
     ImGui::InputTextWithHint((std::string("##") + T("day.follow_up_due")).c_str(), "14:30 / 2026-12-01", &follow_up_due_);
-    if (ImGui::Button(T("day.complete")) ||
-        (!ImGui::GetIO().WantTextInput && ImGui::IsKeyPressed(ImGuiKey_Enter, false))) {
+    bool keys = !ImGui::GetIO().WantTextInput && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+    if (ImGui::Button(T("day.complete")) || (keys && ImGui::IsKeyPressed(ImGuiKey_Enter, false))) {
       complete(due_[static_cast<std::size_t>(selected_)]);
     }
-    if (!ImGui::GetIO().WantTextInput) {
+    ImGui::SameLine();
+    if (ImGui::Button(T("activity.edit"))) editor_.open_edit(text_of(due_[static_cast<std::size_t>(selected_)], "id"));
+    if (keys) {
       if (ImGui::IsKeyPressed(ImGuiKey_DownArrow)) selected_ = std::min(selected_ + 1, static_cast<int>(due_.size()) - 1);
       if (ImGui::IsKeyPressed(ImGuiKey_UpArrow)) selected_ = std::max(selected_ - 1, 0);
     }
@@ -129,14 +132,24 @@ void MyDayView::draw() {
     message_ = message_is_error_ ? error_message(reply) : T("form.saved_plain");
     if (!message_is_error_) new_subject_.clear(), new_due_.clear();
   }
+  ImGui::SameLine();
+  if (ImGui::Button(T("activity.new"))) editor_.open_new(Json::array());
+  bool editor_error = false;
+  std::string editor_message = editor_.take_message(editor_error);
+  if (!editor_message.empty()) message_ = editor_message, message_is_error_ = editor_error;
   outcome_line(message_, message_is_error_);
+  editor_.draw();
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("day_deals", ImVec2(0, 0), true);
   ImGui::TextUnformatted(T("day.deals_without_step"));
   ImGui::Separator();
   if (without_step_.empty()) ImGui::TextDisabled("%s", T("day.all_planned"));
-  for (const auto& d : without_step_) ImGui::BulletText("%s", text_of(d, "name").c_str());
+  for (const auto& d : without_step_) {
+    std::string label = text_of(d, "name") + (text_of(d, "owner").empty() ? "" : " · " + text_of(d, "owner")) + "##" +
+                        text_of(d, "id");
+    if (ImGui::Selectable(label.c_str(), false) && on_open) on_open("deal", text_of(d, "id"));
+  }
   ImGui::EndChild();
 }
 

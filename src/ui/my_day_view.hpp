@@ -2,19 +2,24 @@
 // the selected row), with the next step scheduled right away; and the open deals that have
 // no next step, so the week can be planned.
 #pragma once
+#include <functional>
 #include <string>
 
+#include "ui/activity_editor.hpp"
 #include "ui/ui_context.hpp"
 
 namespace kervan::ui {
 
 class MyDayView {
  public:
-  explicit MyDayView(UiContext& ctx) : ctx_(ctx) {}
+  explicit MyDayView(UiContext& ctx) : ctx_(ctx), editor_(ctx) {}
   void draw();
+  // Called when the user opens a deal from the list of deals without a next step.
+  std::function<void(const std::string& entity, const std::string& id)> on_open;
 
  private:
   UiContext& ctx_;
+  ActivityEditor editor_;
   uint64_t loaded_version_ = UINT64_MAX;
   Json due_ = Json::array();
   Json without_step_ = Json::array();

@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
+#include "platform/files.hpp"
 #include "ui/i18n.hpp"
 #include "ui/item_registry.hpp"
 
@@ -29,14 +30,42 @@ void RecordTable::reload_if_needed(const Json& filters) {
   total_ = reply["total"].get<int64_t>();
 }
 
+void RecordTable::export_csv() {
+  Json args = last_filters_;
+  args["query"] = query_;
+  args["sort"] = sort_;
+  Json columns = Json::array();
+  for (const auto& c : config_.columns) {
+    columns.push_back({{"field", c.export_field ? c.export_field : c.field}, {"title", T(c.label_key)}});
+  }
+  Json yes_no = {T("csv.yes"), T("csv.no")};
+  Json reply = ctx_.core.call("export.csv", {{"command", config_.list_command}, {"args", args}, {"columns", columns},
+                                             {"delimiter", current_language() == Language::tr ? ";" : ","},
+                                             {"yes_no", yes_no}});
+  if (is_error(reply)) {
+    export_message_ = error_message(reply);
+    return;
+  }
+  export_message_.clear();
+  platform::files_download(reply.value("filename", std::string("kervan.csv")), "text/csv;charset=utf-8",
+                           reply["text"].get<std::string>());
+}
+
 void RecordTable::draw() {
-  ImGui::SetNextItemWidth(-1.0f);
+  const float scale = ImGui::GetFontSize() / 15.0f;
+  const char* export_label = T("table.export_csv");
+  ImGui::SetNextItemWidth(-(ImGui::CalcTextSize(export_label).x + ImGui::GetStyle().FramePadding.x * 2 +
+                            ImGui::GetStyle().ItemSpacing.x + 2 * scale));
   std::string search_label = std::string("##") + T("leads.search");
   focus_search_.before_field(search_label.c_str());
   ImGui::InputTextWithHint(search_label.c_str(), T("leads.search_hint"), &query_);
   if (focus_search_.after_field()) ctx_.platform.request_redraw(2);
+  ImGui::SameLine();
+  if (ImGui::Button(export_label)) export_csv();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", T("table.export_csv_hint"));
   Json filters = Json::object();
   if (config_.draw_filters) filters = config_.draw_filters();
+  last_filters_ = filters;
 
   reload_if_needed(filters);
   std::string shown = format_count(static_cast<int64_t>(items_.size()));
@@ -44,6 +73,10 @@ void RecordTable::draw() {
   char count_text[128];
   std::snprintf(count_text, sizeof count_text, T("table.count"), shown.c_str(), total.c_str());
   ImGui::TextDisabled("%s", count_text);
+  if (!export_message_.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", export_message_.c_str());
+  }
   if (!load_error_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", load_error_.c_str());
   if (items_.empty() && load_error_.empty()) {
     ImGui::SameLine();

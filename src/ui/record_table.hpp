@@ -16,6 +16,7 @@ struct TableColumn {
   const char* field;      // record field, also the sort key
   float weight;           // share of the width
   bool sortable = true;
+  const char* export_field = nullptr;  // what CSV export writes when not `field` ("stage.name")
 };
 
 struct TableConfig {
@@ -55,7 +56,12 @@ class RecordTable {
   int64_t total_ = 0;
   std::string load_error_;
 
+  Json last_filters_ = Json::object();
+  std::string export_message_;
+
   void reload_if_needed(const Json& filters);
+  // Downloads every row that matches the current search and filters as CSV (Excel-ready).
+  void export_csv();
 };
 
 }  // namespace kervan::ui

@@ -17,6 +17,8 @@ struct UiContext {
   uint64_t last_persist_ticket = 0;
   std::map<std::string, Json> cache_;
   uint64_t cache_version_ = UINT64_MAX;
+  // Shown when a write is refused in a read-only tab (set by the app in the user's language).
+  std::string read_only_message = "This tab is read-only: Kervan is open for writing in another tab";
 
   // A read command's reply, reused until the data changes. Views draw every frame; this
   // keeps the database out of the per-frame path. Returned by value: a later write clears
@@ -38,8 +40,15 @@ struct UiContext {
     return is_error(reply) ? Json::array() : reply["items"];
   }
 
-  // Runs a command; a write is handed to the platform to persist and the screen redraws.
+  // Runs a command; a write is handed to the platform to persist and the screen redraws. In a
+  // read-only tab (another tab writes) a write is refused before it reaches the database.
   Json call(std::string_view name, const Json& args = Json::object()) {
+    if (platform.read_only()) {
+      const CommandSpec* spec = core.registry().find(name);
+      if (spec && spec->writes) {
+        return Json{{"error", {{"code", "read_only"}, {"message", read_only_message}, {"field", "command"}}}};
+      }
+    }
     Json reply = core.call(name, args);
     if (core.last_call_wrote()) last_persist_ticket = platform.persist_soon();
     platform.request_redraw();

@@ -457,3 +457,19 @@ TEST_CASE("unknown ids with non-ASCII text are quoted whole in the error") {
   CHECK(error_code(core->call("activity.create", {{"subject", "x"}, {"links", {{{"entity", "lead"}, {"id", id}}}}})) ==
         "not_found");
 }
+
+TEST_CASE("deal.list sorts by stage in the pipeline's order, not by the stage's name") {
+  auto core = memory_core();
+  // Names chosen so alphabetical order differs from the pipeline's order.
+  create_deal(*core, {{"name", "c"}, {"pipeline_id", kPipeline}, {"stage_id", kContract}, {"amount", 1}});
+  create_deal(*core, {{"name", "q"}, {"pipeline_id", kPipeline}, {"stage_id", kQualification}, {"amount", 1}});
+  create_deal(*core, {{"name", "n"}, {"pipeline_id", kPipeline}, {"stage_id", kNegotiation}, {"amount", 1}});
+  auto names = [&](const char* sort) {
+    std::string out;
+    for (const auto& d : ok(core->call("deal.list", {{"sort", sort}}))["items"]) out += d["name"].get<std::string>();
+    return out;
+  };
+  CHECK(names("stage") == "qnc");
+  CHECK(names("-stage") == "cnq");
+  CHECK(error_field(core->call("deal.list", {{"sort", "stage_name"}})) == "sort");
+}

@@ -151,4 +151,94 @@ export const tests = [
       }
     },
   },
+  {
+    name: 'new deal with a company picked by typing; a meeting linked to deal and contact; timeline; owner filter',
+    async run({ server, t }) {
+      const profile = t.newProfileDir();
+      const s = await t.launch(profile, {});
+      const page = s.page;
+      // Clicks the first widget whose label satisfies `predicate` (labels that carry a date or a company).
+      const clickWhere = async (predicate, options) => t.clickLabel(page, (await t.waitForItem(page, predicate)).label, options);
+      try {
+        await t.openApp(page, server.url);
+        const ids = await page.evaluate(async () => {
+          const company = await window.kervan.call('company.create', { name: 'Özyurt Makina San. ve Tic. A.Ş.' });
+          const contact = await window.kervan.call('contact.create', { name: 'Şule Kaya', company_id: company.id });
+          const p = (await window.kervan.call('pipeline.list', {})).items[0];
+          await window.kervan.call('deal.create', { name: 'Ayşe fırsatı', pipeline_id: p.id, amount: 100000, currency: 'TRY', owner: 'Ayşe' });
+          await window.kervan.call('deal.create', { name: 'Mehmet fırsatı', pipeline_id: p.id, amount: 200000, currency: 'TRY', owner: 'Mehmet' });
+          return { company: company.id, contact: contact.id };
+        });
+        await t.clickLabel(page, 'Deals');
+        await t.clickLabel(page, 'New deal');
+        await t.clickLabel(page, 'Deal name', { window: 'Popup' });
+        await t.typeText(page, 'Pres hattı yenileme');
+        await t.clickLabel(page, 'Amount', { window: 'Popup' });
+        await t.typeText(page, '250.000,00');
+        await t.clickLabel(page, 'Company', { window: 'Popup' });
+        await t.typeText(page, 'özyurt');  // the picker's search field has the keyboard as it opens
+        await t.clickLabel(page, 'Özyurt Makina San. ve Tic. A.Ş.');
+        await t.clickLabel(page, 'Save', { window: 'Popup' });
+        const deal = await t.waitFor(page, async () => {
+          const d = (await page.evaluate(() => window.kervan.call('deal.list', { query: 'pres hattı' }))).items[0];
+          return d && d.company_id === ids.company && d.amount === 25000000 ? d : null;
+        }, 'deal created with the company picked');
+
+        // The new deal's detail is open: plan a meeting, linked to the contact as well.
+        await t.clickLabel(page, 'New activity…');
+        // A new window is measured on its first frame before it takes clicks.
+        await t.waitForItem(page, (i) => i.label === 'Subject' && i.window.includes('activity_editor'));
+        await t.sleep(300);
+        await t.clickLabel(page, 'Meeting', { window: 'activity_editor' });
+        await t.clickLabel(page, 'Subject', { window: 'activity_editor' });
+        await t.typeText(page, 'Şantiyede görüşme');
+        await t.clickLabel(page, 'When', { window: 'activity_editor' });
+        await t.typeText(page, '2026-12-01 14:30');
+        await t.clickLabel(page, 'Duration (min)', { window: 'activity_editor' });
+        await t.typeText(page, '45');
+        await t.clickLabel(page, 'link_entity', { window: 'activity_editor' });
+        await t.clickLabel(page, 'Contact', { window: 'Combo' });
+        await t.clickLabel(page, 'link_record', { window: 'activity_editor' });
+        await t.typeText(page, 'şule');
+        await clickWhere((i) => i.label.startsWith('Şule Kaya'), { window: 'Combo' });
+        await t.clickLabel(page, 'Link', { window: 'activity_editor' });
+        // The layout grows by the new link's line: wait for it before aiming at Save.
+        await t.waitFor(page, async () => (await t.items(page)).filter((i) => i.label === '×' && i.window.includes('activity_editor')).length === 2, 'contact linked');
+        await t.clickLabel(page, 'Save', { window: 'activity_editor' });
+        const meeting = await t.waitFor(page, async () => {
+          const list = await page.evaluate(() => window.kervan.call('activity.list', {}));
+          const a = list.items.find((x) => x.subject === 'Şantiyede görüşme');
+          return a && a.type === 'meeting' && a.duration_minutes === 45 && a.links.length === 2 &&
+            a.links.some((l) => l.entity === 'contact' && l.id === ids.contact) && a.due_at.startsWith('2026-12-01') ? a : null;
+        }, 'meeting saved with both links');
+        t.assert(meeting.links.some((l) => l.entity === 'deal' && l.id === deal.id), 'linked to the deal');
+
+        // The timeline shows it; a click opens it again, and it is marked done there.
+        await clickWhere((i) => i.label.includes('Meeting: Şantiyede görüşme') && i.label.includes('○'));
+        await t.waitForItem(page, (i) => i.label === 'Done' && i.window.includes('activity_editor'));
+        await t.sleep(300);
+        await t.clickLabel(page, 'Done', { window: 'activity_editor' });
+        await t.clickLabel(page, 'Save', { window: 'activity_editor' });
+        await t.waitFor(page, async () => (await page.evaluate((id) => window.kervan.call('activity.get', { id }), meeting.id)).done === true, 'done from the timeline');
+        await t.waitForItem(page, (i) => i.label.includes('✓ Meeting: Şantiyede görüşme'));
+
+        // One salesperson's board.
+        await t.clickLabel(page, 'deal_owner');
+        await t.clickLabel(page, 'Ayşe', { window: 'Combo' });
+        await t.waitFor(page, async () => {
+          const labels = (await t.items(page)).map((i) => i.label);
+          return labels.includes('card:Ayşe fırsatı') && !labels.includes('card:Mehmet fırsatı') && !labels.includes('card:Pres hattı yenileme');
+        }, 'only Ayşe\'s deals on the board');
+
+        // The contact's detail shows the same meeting.
+        await t.clickLabel(page, 'Contacts');
+        await t.clickLabel(page, 'Şule Kaya');
+        await t.waitForItem(page, (i) => i.label.includes('Meeting: Şantiyede görüşme'));
+        t.assert(s.problems.length === 0, s.problems.join('; '));
+      } finally {
+        await s.context.close();
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  },
 ];

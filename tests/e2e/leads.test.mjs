@@ -126,7 +126,9 @@ export const tests = [
           t.assert(found.total === 1 && found.items[0].name === 'Ahmet Çelik', `edited: ${JSON.stringify(found)}`);
 
           await t.clickLabel(page, 'Delete');
-          await t.clickLabel(page, 'Delete');  // the confirmation button has the same caption
+          // The confirmation has the same caption; wait for it (Cancel beside it) before clicking.
+          await t.waitForItem(page, (i) => i.label === 'Cancel' && i.window.includes('form_panel'));
+          await t.clickLabel(page, 'Delete', { window: 'form_panel' });
           await page.evaluate(() => window.kervan.flush());
           const info = await page.evaluate(() => window.kervan.call('app.info'));
           t.assert(info.counts.leads === 2, `deleted: ${JSON.stringify(info.counts)}`);
