@@ -466,7 +466,8 @@ TEST_CASE("deal.list sorts by stage in the pipeline's order, not by the stage's 
   create_deal(*core, {{"name", "n"}, {"pipeline_id", kPipeline}, {"stage_id", kNegotiation}, {"amount", 1}});
   auto names = [&](const char* sort) {
     std::string out;
-    for (const auto& d : ok(core->call("deal.list", {{"sort", sort}}))["items"]) out += d["name"].get<std::string>();
+    Json list = ok(core->call("deal.list", {{"sort", sort}}));  // kept: the loop must not outlive the reply
+    for (const auto& d : list["items"]) out += d["name"].get<std::string>();
     return out;
   };
   CHECK(names("stage") == "qnc");
