@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/encoding.hpp"
+
 namespace kervan::text {
 namespace {
 
@@ -64,19 +66,7 @@ bool append_folded(int32_t cp, std::string& out) {
   // Other scripts: keep the character as it is (no folding known), so search still works
   // for exact spelling.
   std::size_t before = out.size();
-  if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  encoding::append_utf8(out, static_cast<char32_t>(cp));
   return out.size() > before;
 }
 
