@@ -215,6 +215,23 @@ std::string cell_text(const Json& value, const std::pair<std::string, std::strin
 }
 
 // "stage.name" inside an item; null when absent.
+// An amount in hundredths (kuruş, cents) as a spreadsheet reads it: "12500,00" or "12500.00".
+// Anything that is not an integer is written as it is.
+std::string minor_units_text(const Json& value, const std::string& decimal) {
+  if (!value.is_number_integer()) return cell_text(value, {"true", "false"});
+  int64_t minor = value.get<int64_t>();
+  uint64_t magnitude = minor < 0 ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
+  std::string cents = std::to_string(magnitude % 100);
+  if (cents.size() < 2) cents.insert(0, "0");
+  return (minor < 0 ? "-" : "") + std::to_string(magnitude / 100) + decimal + cents;
+}
+
+struct ExportColumn {
+  std::string field;  // "amount", "stage.name"
+  std::string title;
+  bool minor_units = false;
+};
+
 Json value_at(const Json& item, const std::string& path) {
   const Json* at = &item;
   std::size_t start = 0;
@@ -234,7 +251,7 @@ constexpr std::size_t kMaxExportRows = 200000;
 
 Json export_csv(CommandContext& ctx, const CommandRegistry& registry, const Json& args) {
   ArgsReader reader(args);
-  reader.allow_only({"command", "args", "columns", "delimiter", "yes_no"});
+  reader.allow_only({"command", "args", "columns", "delimiter", "yes_no", "decimal_separator"});
   std::string command = reader.required_text("command", {60});
   const CommandSpec* spec = registry.find(command);
   if (!spec) throw CommandError("unknown_command", "Unknown command \"" + command + "\"", "command");
@@ -255,7 +272,11 @@ Json export_csv(CommandContext& ctx, const CommandRegistry& registry, const Json
     }
     yes_no = {check_text("yes_no", given[0].get<std::string>(), {40}), check_text("yes_no", given[1].get<std::string>(), {40})};
   }
-  std::vector<std::pair<std::string, std::string>> columns;  // field, title
+  std::string decimal = reader.text("decimal_separator", {1}).value_or(".");
+  if (decimal != "." && decimal != ",") {
+    throw CommandError("invalid_value", "decimal_separator must be \".\" or \",\"", "decimal_separator");
+  }
+  std::vector<ExportColumn> columns;
   const Json& given_columns = reader.raw("columns");
   if (!given_columns.is_null()) {
     if (!given_columns.is_array() || given_columns.empty() || given_columns.size() > 200) {
@@ -266,9 +287,13 @@ Json export_csv(CommandContext& ctx, const CommandRegistry& registry, const Json
       const Json& c = given_columns[i];
       if (!c.is_object()) throw CommandError("wrong_type", place + " must be {field, title}", place);
       ArgsReader column(c);
-      column.allow_only({"field", "title"});
+      column.allow_only({"field", "title", "format"});
       std::string field = column.required_text("field", {100});
-      columns.emplace_back(field, column.text("title", {200}).value_or(field));
+      std::string format = column.text("format", {20}).value_or("");
+      if (!format.empty() && format != "minor_units") {
+        throw CommandError("invalid_value", place + ".format must be \"minor_units\" or left out", place + ".format");
+      }
+      columns.push_back({field, column.text("title", {200}).value_or(field), format == "minor_units"});
     }
   }
   std::string body;
@@ -284,7 +309,7 @@ Json export_csv(CommandContext& ctx, const CommandRegistry& registry, const Json
     const Json& items = page["items"];
     if (columns.empty() && !items.empty()) {
       for (const auto& [key, value] : items[0].items()) {
-        if (key != "warnings") columns.emplace_back(key, key);
+        if (key != "warnings") columns.push_back({key, key, false});
       }
     }
     for (const auto& item : items) {
@@ -295,7 +320,8 @@ Json export_csv(CommandContext& ctx, const CommandRegistry& registry, const Json
       std::string line;
       for (std::size_t c = 0; c < columns.size(); ++c) {
         if (c) line += delimiter;
-        line += csv::cell(cell_text(value_at(item, columns[c].first), yes_no), delimiter);
+        const Json& value = value_at(item, columns[c].field);
+        line += csv::cell(columns[c].minor_units ? minor_units_text(value, decimal) : cell_text(value, yes_no), delimiter);
       }
       body += line + "\r\n";
     }
@@ -304,7 +330,7 @@ Json export_csv(CommandContext& ctx, const CommandRegistry& registry, const Json
   std::string header;
   for (std::size_t c = 0; c < columns.size(); ++c) {
     if (c) header += delimiter;
-    header += csv::cell(columns[c].second, delimiter);
+    header += csv::cell(columns[c].title, delimiter);
   }
   std::string day = format_iso8601(ctx.clock.now_ms()).substr(0, 10);
   std::string name = command.substr(0, command.size() - 5);

@@ -66,7 +66,10 @@
 //   command: "lead.list" | "contact.list" | "company.list" | any other read command named *.list
 //            answering {items, total},
 //   args?: {...the list's filters and sort; limit/offset are ignored: every row is exported},
-//   columns?: [{field: "name" | "stage.name", title: "Ad Soyad"}, ...]  (default: the items' keys),
+//   columns?: [{field: "name" | "stage.name", title: "Ad Soyad", format?: "minor_units"}, ...]
+//             (default: the items' keys); minor_units writes an integer of hundredths (a deal's
+//             amount in kuruş/cents) as a decimal number: 1250050 -> "12500.50",
+//   decimal_separator?: "." (default) | ","   -- for minor_units columns (Turkish Excel: ","),
 //   delimiter?: ";" (default; Turkish Excel) | "," | "\t",
 //   yes_no?: ["Evet", "Hayır"]               -- how booleans are written (default "true"/"false")
 // } -> {text: "\uFEFF...CRLF lines...", rows: n, columns: n, filename: "lead-list.csv"}

@@ -36,7 +36,7 @@ DealsBoard::DealsBoard(UiContext& ctx)
                               "deal.list",
                               {{"deals.name", "name", 1.8f},
                                {"deals.stage", "stage", 1.0f, true, "stage.name"},
-                               {"deals.amount", "amount", 1.0f},
+                               {"deals.amount", "amount", 1.0f, true, nullptr, "minor_units"},
                                {"deals.probability", "probability", 0.6f},
                                {"deals.expected_close", "expected_close", 0.9f},
                                {"field.status", "status", 0.6f},
@@ -81,7 +81,8 @@ DealsBoard::DealsBoard(UiContext& ctx)
                                 if (close_from_.size() == 10) f["expected_from"] = close_from_;
                                 if (close_to_.size() == 10) f["expected_to"] = close_to_;
                                 return f;
-                              }}) {}
+                              },
+                              {{"deals.currency", "currency", 0.0f}}}) {}
 
 void DealsBoard::report(const Json& reply, const std::string& success) {
   message_is_error_ = is_error(reply);

@@ -35,12 +35,18 @@ void RecordTable::export_csv() {
   args["query"] = query_;
   args["sort"] = sort_;
   Json columns = Json::array();
-  for (const auto& c : config_.columns) {
-    columns.push_back({{"field", c.export_field ? c.export_field : c.field}, {"title", T(c.label_key)}});
-  }
+  auto add_column = [&columns](const TableColumn& c) {
+    Json column = {{"field", c.export_field ? c.export_field : c.field}, {"title", T(c.label_key)}};
+    if (c.export_format) column["format"] = c.export_format;
+    columns.push_back(std::move(column));
+  };
+  for (const auto& c : config_.columns) add_column(c);
+  for (const auto& c : config_.export_only_columns) add_column(c);
   Json yes_no = {T("csv.yes"), T("csv.no")};
+  bool turkish = current_language() == Language::tr;  // Turkish Excel: ";" between cells, "," in numbers
   Json reply = ctx_.core.call("export.csv", {{"command", config_.list_command}, {"args", args}, {"columns", columns},
-                                             {"delimiter", current_language() == Language::tr ? ";" : ","},
+                                             {"delimiter", turkish ? ";" : ","},
+                                             {"decimal_separator", turkish ? "," : "."},
                                              {"yes_no", yes_no}});
   if (is_error(reply)) {
     export_message_ = error_message(reply);

@@ -17,6 +17,7 @@ struct TableColumn {
   float weight;           // share of the width
   bool sortable = true;
   const char* export_field = nullptr;  // what CSV export writes when not `field` ("stage.name")
+  const char* export_format = nullptr;  // export.csv column format ("minor_units" for amounts)
 };
 
 struct TableConfig {
@@ -28,6 +29,8 @@ struct TableConfig {
   std::function<std::string(const Json& record, const std::string& field)> cell_text;
   // Draws extra filters beside the search box; returns filter arguments for the list command.
   std::function<Json()> draw_filters;
+  // Columns only the CSV export writes (the currency beside an amount shown as "1.250,00 TRY").
+  std::vector<TableColumn> export_only_columns = {};
 };
 
 class RecordTable {

@@ -390,6 +390,27 @@ TEST_CASE("export.csv: every row of the filtered list, Excel-friendly and formul
   }
 }
 
+TEST_CASE("export.csv: deal amounts as decimal numbers beside their currency") {
+  auto core = memory_core();
+  REQUIRE(!core->call("deal.create", {{"name", "Pres hattı"}, {"amount", 1250050}, {"currency", "TRY"}}).contains("error"));
+  REQUIRE(!core->call("deal.create", {{"name", "Yedek parça"}, {"amount", 7}, {"currency", "EUR"}}).contains("error"));
+  Json columns = {{{"field", "name"}, {"title", "Fırsat"}},
+                  {{"field", "amount"}, {"title", "Tutar"}, {"format", "minor_units"}},
+                  {{"field", "currency"}, {"title", "Para birimi"}}};
+  Json out = core->call("export.csv", {{"command", "deal.list"}, {"args", {{"sort", "name"}}}, {"columns", columns},
+                                       {"decimal_separator", ","}});
+  REQUIRE_MESSAGE(!out.contains("error"), out.dump());
+  // 1250050 kuruş = 12500,50 TRY; 7 cents = 0,07 EUR. The ; delimiter keeps the , of the number.
+  CHECK(out["text"] == "\xEF\xBB\xBF" "Fırsat;Tutar;Para birimi\r\nPres hattı;12500,50;TRY\r\nYedek parça;0,07;EUR\r\n");
+  Json dotted = core->call("export.csv", {{"command", "deal.list"}, {"args", {{"sort", "name"}}}, {"columns", columns},
+                                          {"delimiter", ","}});
+  CHECK(dotted["text"].get<std::string>().find("Pres hattı,12500.50,TRY\r\n") != std::string::npos);
+  CHECK(error_field(core->call("export.csv", {{"command", "deal.list"}, {"decimal_separator", ";"}})) == "decimal_separator");
+  CHECK(error_field(core->call("export.csv", {{"command", "deal.list"},
+                                              {"columns", {{{"field", "amount"}, {"format", "money"}}}}})) ==
+        "columns[0].format");
+}
+
 // Not run by default: kervan_core_tests -tc="bench: import*" --no-skip
 TEST_CASE("bench: import of 10k CSV leads with duplicate checking" * doctest::skip()) {
   const std::vector<std::string> first = {"Ayşe", "Mehmet", "Fatma", "Mustafa", "Emine", "Ahmet", "Hatice", "Ali",

@@ -81,6 +81,18 @@ export const tests = [
         t.assert(text.charCodeAt(0) === 0xfeff, 'starts with a BOM');
         const lines = text.slice(1).split('\r\n').filter((l) => l.length);
         t.assert(lines.length === after.total + 1, `exported ${lines.length - 1} rows of ${after.total}`);
+
+        // The deals list as CSV: amounts as numbers a spreadsheet can add (not kuruş), with their currency.
+        await b.page.evaluate(() => window.kervan.call('deal.create', { name: 'Pres hattı', amount: 1250050, currency: 'TRY' }));
+        await t.clickLabel(b.page, 'Deals');
+        await t.clickLabel(b.page, 'List');
+        const [dealsDownload] = await Promise.all([b.page.waitForEvent('download'), t.clickLabel(b.page, 'CSV')]);
+        const dealsFile = path.join(work, dealsDownload.suggestedFilename());
+        await dealsDownload.saveAs(dealsFile);
+        const dealLines = fs.readFileSync(dealsFile, 'utf8').slice(1).split('\r\n');
+        t.assert(dealLines[0].includes('Amount') && dealLines[0].endsWith(',Currency'), `deal CSV header: ${dealLines[0]}`);
+        t.assert(dealLines.some((l) => l.startsWith('Pres hattı,') && l.includes(',12500.50,') && l.endsWith(',TRY')),
+          `deal CSV rows: ${dealLines.join(' | ')}`);
         t.assert(a.problems.length === 0 && b.problems.length === 0, [...a.problems, ...b.problems].join('; '));
       } finally {
         await a.context.close();
