@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Kervan test on a fresh Debian bookworm machine, installing what is missing:
-# native core suites (doctest, CLI) under AddressSanitizer and UBSan, then the WebAssembly
+# native core suites (doctest, CLI) under AddressSanitizer and UBSan, the libFuzzer targets
+# for a bounded time, then the WebAssembly
 # build and the browser end-to-end tests in headless Chromium.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +18,9 @@ if [ ! -f "$native/CMakeCache.txt" ]; then
 fi
 cmake --build "$native" -j"$(nproc)"
 (cd "$native" && ctest --output-on-failure)
+
+echo "== fuzz targets (libFuzzer: corpus replay, then ${KERVAN_FUZZ_SECONDS:-60} s each)"
+./tests/fuzz/run.sh
 
 echo "== wasm build"
 KERVAN_SKIP_INSTALL=1 ./build-wasm.sh

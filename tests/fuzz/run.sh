@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang, replays the committed corpus (every file must pass),
+# then fuzzes each target for a bounded time. New interesting inputs go to a scratch folder,
+# not into the repository: to grow the committed corpus, run with KERVAN_FUZZ_MERGE=1 and
+# commit what tests/fuzz/corpus gains.
+#   tests/fuzz/run.sh [seconds per target, default 60]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+seconds="${1:-${KERVAN_FUZZ_SECONDS:-60}}"
+build="${KERVAN_FUZZ_BUILD_DIR:-$root/build/fuzz}"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DKERVAN_FUZZ=ON -DKERVAN_BUILD_TESTS=OFF >/dev/null
+fi
+targets=(sync_import csv vcard)
+cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+
+for t in "${targets[@]}"; do
+  corpus="$root/tests/fuzz/corpus/$t"
+  dict="$root/tests/fuzz/$t.dict"
+  options=(-max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1)
+  [ -f "$dict" ] && options+=(-dict="$dict")
+  echo "fuzz $t: replaying $(ls "$corpus" | wc -l) corpus files"
+  "$build/tests/fuzz/fuzz_$t" "${options[@]}" -runs=0 "$corpus" 2>"$scratch/$t.replay.log" \
+    || { cat "$scratch/$t.replay.log"; exit 1; }
+  echo "fuzz $t: ${seconds} s"
+  mkdir -p "$scratch/$t"
+  (cd "$scratch" && "$build/tests/fuzz/fuzz_$t" "${options[@]}" -max_total_time="$seconds" "$scratch/$t" "$corpus") \
+    >"$scratch/$t.log" 2>&1 || { tail -60 "$scratch/$t.log"; exit 1; }
+  grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$scratch/$t.log" | tr '\n' ' '; echo
+  if [ "${KERVAN_FUZZ_MERGE:-0}" = 1 ]; then
+    "$build/tests/fuzz/fuzz_$t" "${options[@]}" -merge=1 "$corpus" "$scratch/$t" >/dev/null 2>&1
+  fi
+done
