@@ -118,10 +118,21 @@ std::vector<Candidate> find_candidates(Database& db, std::string_view subject_en
   {
     std::set<std::pair<std::string, std::string>> seen;
     std::string in;
-    for (auto e : entities) in += std::string(in.empty() ? "'" : ", '") + std::string(e) + "'";
+    bool companies = false;
+    for (auto e : entities) {
+      in += std::string(in.empty() ? "'" : ", '") + std::string(e) + "'";
+      companies = companies || e == "company";
+    }
     // Keys are cheap; a key shared by very many records (a switchboard number) is capped.
-    Statement st(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 AND entity IN (" + in + ") LIMIT 500");
+    Statement any_entity(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 AND entity IN (" + in + ") LIMIT 500");
+    // A company name ("co:") only leads to company records: two people are never alike for
+    // sharing an employer (dedupe.cpp proves person pairs share a person key), and every lead
+    // of a big trade show's exhibitor would otherwise be loaded and scored for each row.
+    Statement companies_only(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 AND entity = 'company' LIMIT 500");
     for (const auto& key : keys) {
+      bool company_key = key.starts_with("co:");
+      if (company_key && !companies) continue;
+      Statement& st = company_key ? companies_only : any_entity;
       st.bind(1, key);
       while (st.step()) {
         auto pair = std::make_pair(st.column_text(0), st.column_text(1));
