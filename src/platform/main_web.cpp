@@ -88,7 +88,10 @@ void update_canvas_size() {
 }
 
 void frame() {
-  if (!g->platform.take_frame()) return;  // nothing changed: no work at all
+  if (!g->platform.take_frame()) {  // nothing changed: no work at all until something does
+    g->platform.sleep_until_redraw();
+    return;
+  }
   update_canvas_size();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();

@@ -90,7 +90,19 @@ std::string WebPlatform::check_integrity() {
   }
 }
 
-void WebPlatform::request_redraw(int frames) { frames_left_ = std::max(frames_left_, frames); }
+void WebPlatform::request_redraw(int frames) {
+  frames_left_ = std::max(frames_left_, frames);
+  if (sleeping_) {
+    sleeping_ = false;
+    emscripten_resume_main_loop();
+  }
+}
+
+void WebPlatform::sleep_until_redraw() {
+  if (sleeping_) return;
+  sleeping_ = true;
+  emscripten_pause_main_loop();
+}
 
 void WebPlatform::set_clipboard_text(const std::string& text) { kervan_js_set_clipboard(text.c_str()); }
 

@@ -29,10 +29,14 @@ class WebPlatform final : public Platform {
 
   // Frames still to draw; the main loop skips work while this is zero.
   int take_frame();
+  // Stops the browser calling the main loop at all (no requestAnimationFrame while idle);
+  // the next request_redraw(), which every input event and data change makes, restarts it.
+  void sleep_until_redraw();
   bool is_mac() const;
 
  private:
   int frames_left_ = 4;
+  bool sleeping_ = false;
   std::string database_path_;
 };
 
