@@ -57,8 +57,8 @@ struct Filters {
 std::map<SourceEvent, FunnelStage> funnel_cells(Database& db, const Frame& frame, const report::Period& period,
                                                 const Filters& f) {
   std::map<SourceEvent, FunnelStage> cells;
-  const std::string filters = " AND (?3 = '' OR l.owner = ?3) AND (?4 = '' OR l.source = ?4) "
-                              "AND (?5 = '' OR l.event = ?5) GROUP BY l.source, l.event";
+  const std::string by_key = " AND (?4 = '' OR l.source = ?4) AND (?5 = '' OR l.event = ?5) GROUP BY l.source, l.event";
+  const std::string filters = " AND (?3 = '' OR l.owner = ?3)" + by_key;
   const std::string summary_rate = "(CASE WHEN l.rate_base = ?6 AND l.rate_micro > 0 THEN l.rate_micro ELSE 0 END)";
   for (const auto& piece : report::period_pieces(period, frame)) {
     auto bind = [&](Statement& st) {
@@ -87,8 +87,11 @@ std::map<SourceEvent, FunnelStage> funnel_cells(Database& db, const Frame& frame
     };
     if (piece.months) {
       const std::string when = " WHERE l.month >= ?1 AND l.month < ?2";
+      // Everyone's cohort from the smaller lead_event_months (owner "" there is not a filter).
       Statement leads(db, "SELECT l.source, l.event, sum(l.captured), sum(l.qualified), sum(l.converted), "
-                          "sum(l.deals), sum(l.deals_won), sum(l.leads_won) FROM lead_months l" + when + filters);
+                          "sum(l.deals), sum(l.deals_won), sum(l.leads_won) FROM " +
+                              (f.owner.empty() ? "lead_event_months l" + when + " AND ?3 = ''" + by_key
+                                               : "lead_months l" + when + filters));
       add_counts(leads);
       Statement won(db, "SELECT l.source, l.event, l.currency, " + summary_rate + " AS rate, sum(l.deals), "
                         "sum(l.amount) FROM lead_won_months l" + when + filters + ", l.currency, rate");

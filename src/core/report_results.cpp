@@ -153,7 +153,7 @@ std::map<std::string, OwnerWork> work_by_owner(Database& db, const Frame& frame,
   std::map<std::string, OwnerWork> out;
   for (const auto& piece : report::period_pieces(period, frame)) {
     Statement leads(db, piece.months
-                            ? "SELECT owner, sum(captured), sum(qualified), sum(converted) FROM lead_months "
+                            ? "SELECT owner, sum(captured), sum(qualified), sum(converted) FROM lead_owner_months "
                               "WHERE month >= ?1 AND month < ?2 AND (?3 = '' OR owner = ?3) GROUP BY owner"
                             : "SELECT owner, count(*), total(status IN ('qualified', 'converted')), "
                               "total(status = 'converted') FROM leads WHERE created_at >= ?1 AND created_at < ?2 "
@@ -172,12 +172,17 @@ std::map<std::string, OwnerWork> work_by_owner(Database& db, const Frame& frame,
     done.bind(1, piece.from).bind(2, piece.to).bind(3, frame.owner);
     while (done.step()) out[done.column_text(0)].completed += piece.sign * done.column_int(1);
   }
-  // Overdue as activity.list says it: not done, due before now.
-  Statement overdue(db,
-                    "SELECT owner, count(*) FROM activities WHERE done = 0 AND due_at <> '' AND due_at < ?1 "
-                    "AND (?2 = '' OR owner = ?2) GROUP BY owner");
-  overdue.bind(1, format_iso8601(frame.now_ms)).bind(2, frame.owner);
-  while (overdue.step()) out[overdue.column_text(0)].overdue = overdue.column_int(1);
+  // Overdue as activity.list says it: not done, due before now. The UTC days before today from
+  // undone_days (schema 7), today's rows from the activities.
+  const std::string now = format_iso8601(frame.now_ms);
+  Statement days(db, "SELECT owner, sum(activities) FROM undone_days WHERE day > '' AND day < ?1 "
+                     "AND (?2 = '' OR owner = ?2) GROUP BY owner");
+  days.bind(1, now.substr(0, 10)).bind(2, frame.owner);
+  while (days.step()) out[days.column_text(0)].overdue += days.column_int(1);
+  Statement today(db, "SELECT owner, count(*) FROM activities WHERE done = 0 AND due_at >= ?1 AND due_at < ?2 "
+                      "AND (?3 = '' OR owner = ?3) GROUP BY owner");
+  today.bind(1, now.substr(0, 10) + "T00:00:00.000Z").bind(2, now).bind(3, frame.owner);
+  while (today.step()) out[today.column_text(0)].overdue += today.column_int(1);
   return out;
 }
 

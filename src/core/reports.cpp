@@ -36,44 +36,29 @@ struct OpenTally {
   }
 };
 
-// Open deals per stage in one scan of deal_facts (schema 7, kept by triggers). "Stale" and
-// "without next step" are the rules of deal.list (deals.cpp is_stale, next_activity): stale when
-// the stage has stale_after_days > 0, no undone linked activity is due after now, and neither
-// entering the stage nor the latest activity (created or done) is later than the cutoff; without
-// a next step when no linked undone activity has a due time. A test checks both agree.
+// Open deals per stage from open_stage_sums, and stale counts from deal_facts (schema 7, kept by
+// triggers). "Stale" and "without next step" are the rules of deal.list (deals.cpp is_stale,
+// next_activity): stale when the stage has stale_after_days > 0, no undone linked activity is due
+// after now, and neither entering the stage nor the latest activity (created or done) is within
+// the stage's days (deal_facts.stale_from <= now); without a next step when no linked undone
+// activity has a due time. A test checks both agree.
 std::map<std::string, OpenTally> open_by_stage(Database& db, const Frame& frame, const std::string& pipeline_id) {
-  std::vector<std::pair<std::string, std::string>> cutoffs;
-  {
-    Statement st(db, "SELECT id, stale_after_days FROM stages WHERE stale_after_days > 0");
-    while (st.step()) {
-      cutoffs.emplace_back(st.column_text(0), format_iso8601(frame.now_ms - st.column_int(1) * report::kDayMs));
-    }
-  }
-  // The cutoff of a row's stage, NULL when the stage never goes stale.
-  std::string cutoff = "NULL";
-  if (!cutoffs.empty()) {
-    cutoff = "CASE f.stage_id";
-    for (std::size_t i = 0; i < cutoffs.size(); ++i) {
-      cutoff += " WHEN ?" + std::to_string(4 + 2 * i) + " THEN ?" + std::to_string(5 + 2 * i);
-    }
-    cutoff += " END";
-  }
-  Statement st(db,
-               "SELECT f.stage_id, f.currency, f.probability, count(*), sum(f.amount), "
-               "total(f.open_due_max <= ?1 AND max(f.stage_entered_at, f.last_touch) <= (" + cutoff + ")), "
-               "total(f.has_next = 0) FROM deal_facts f "
-               "WHERE (?2 = '' OR f.owner = ?2) AND (?3 = '' OR f.pipeline_id = ?3) "
-               "GROUP BY f.stage_id, f.currency, f.probability");
-  st.bind(1, format_iso8601(frame.now_ms)).bind(2, frame.owner).bind(3, pipeline_id);
-  for (std::size_t i = 0; i < cutoffs.size(); ++i) {
-    st.bind(static_cast<int>(4 + 2 * i), cutoffs[i].first).bind(static_cast<int>(5 + 2 * i), cutoffs[i].second);
-  }
   std::map<std::string, OpenTally> out;
+  Statement st(db, "SELECT stage_id, currency, probability, sum(deals), sum(amount), sum(without_next) "
+                   "FROM open_stage_sums WHERE (?1 = '' OR owner = ?1) AND (?2 = '' OR pipeline_id = ?2) "
+                   "GROUP BY stage_id, currency, probability");
+  st.bind(1, frame.owner).bind(2, pipeline_id);
   while (st.step()) {
     OpenTally& t = out[st.column_text(0)];
     t.money.add(st.column_text(1), 0, st.column_int(2), st.column_int(4), st.column_int(3));
-    t.stale += static_cast<int64_t>(st.column_double(5));
-    t.without_next += static_cast<int64_t>(st.column_double(6));
+    t.without_next += st.column_int(5);
+  }
+  Statement stale(db, "SELECT count(*) FROM deal_facts WHERE stage_id = ?1 AND stale_from <= ?2 "
+                      "AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4)");
+  for (auto& [stage_id, t] : out) {
+    stale.bind(1, stage_id).bind(2, format_iso8601(frame.now_ms)).bind(3, frame.owner).bind(4, pipeline_id);
+    if (stale.step()) t.stale = stale.column_int(0);
+    stale.reset();
   }
   return out;
 }

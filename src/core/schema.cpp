@@ -362,10 +362,12 @@ constexpr Migration kMigrations[] = {
         stage_entered_at TEXT NOT NULL,
         last_touch       TEXT NOT NULL DEFAULT '',
         open_due_max     TEXT NOT NULL DEFAULT '',
-        has_next         INTEGER NOT NULL DEFAULT 0
+        has_next         INTEGER NOT NULL DEFAULT 0,
+        -- When the deal turns stale if nothing happens: the later of its quiet time plus the
+        -- stage's stale_after_days and its latest scheduled activity; NULL when never.
+        stale_from       TEXT
       ) WITHOUT ROWID;
-      CREATE INDEX deal_facts_for_pipeline ON deal_facts(stage_id, currency, probability, owner, pipeline_id,
-        amount, has_next, stage_entered_at, last_touch, open_due_max);
+      CREATE INDEX deal_facts_by_stale ON deal_facts(stage_id, stale_from, owner, pipeline_id);
 
       -- Always empty: inserting a deal id recomputes that deal's activity facts (the one place
       -- the rule is written), then the row is removed.
@@ -377,6 +379,11 @@ constexpr Migration kMigrations[] = {
                  coalesce(max(a.done = 0 AND a.due_at <> ''), 0)
           FROM activity_links l JOIN activities a ON a.id = l.activity_id
           WHERE l.entity = 'deal' AND l.record_id = NEW.deal_id)
+        WHERE deal_id = NEW.deal_id;
+        UPDATE deal_facts SET stale_from = (
+          SELECT CASE WHEN s.stale_after_days > 0 THEN max(open_due_max, strftime('%Y-%m-%dT%H:%M:%fZ',
+                   max(stage_entered_at, last_touch), '+' || s.stale_after_days || ' days')) END
+          FROM stages s WHERE s.id = deal_facts.stage_id)
         WHERE deal_id = NEW.deal_id;
         DELETE FROM deal_facts_refresh WHERE rowid = NEW.rowid;
       END;
@@ -420,6 +427,50 @@ constexpr Migration kMigrations[] = {
         INSERT INTO deal_facts_refresh VALUES (OLD.record_id);
       END;
 
+      CREATE TRIGGER deal_facts_stage_update AFTER UPDATE OF stale_after_days ON stages BEGIN
+        INSERT INTO deal_facts_refresh SELECT deal_id FROM deal_facts WHERE stage_id = NEW.id;
+      END;
+
+      -- Open deals summed per stage, owner, currency and probability, kept from deal_facts.
+      CREATE TABLE open_stage_sums (
+        stage_id     TEXT NOT NULL,
+        pipeline_id  TEXT NOT NULL,
+        owner        TEXT NOT NULL,
+        currency     TEXT NOT NULL,
+        probability  INTEGER NOT NULL,
+        deals        INTEGER NOT NULL,
+        amount       INTEGER NOT NULL,
+        without_next INTEGER NOT NULL,
+        PRIMARY KEY (stage_id, pipeline_id, owner, currency, probability)
+      ) WITHOUT ROWID;
+      CREATE TABLE open_stage_sums_change (stage_id, pipeline_id, owner, currency, probability, deals, amount,
+                                           without_next);
+      CREATE TRIGGER open_stage_sums_apply AFTER INSERT ON open_stage_sums_change BEGIN
+        INSERT INTO open_stage_sums VALUES (NEW.stage_id, NEW.pipeline_id, NEW.owner, NEW.currency, NEW.probability,
+                                            NEW.deals, NEW.amount, NEW.without_next)
+        ON CONFLICT DO UPDATE SET deals = deals + excluded.deals, amount = amount + excluded.amount,
+                                  without_next = without_next + excluded.without_next;
+        DELETE FROM open_stage_sums WHERE stage_id = NEW.stage_id AND pipeline_id = NEW.pipeline_id
+          AND owner = NEW.owner AND currency = NEW.currency AND probability = NEW.probability AND deals = 0
+          AND amount = 0 AND without_next = 0;
+        DELETE FROM open_stage_sums_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE TRIGGER open_stage_sums_insert AFTER INSERT ON deal_facts BEGIN
+        INSERT INTO open_stage_sums_change VALUES (NEW.stage_id, NEW.pipeline_id, NEW.owner, NEW.currency,
+          NEW.probability, 1, NEW.amount, NEW.has_next = 0);
+      END;
+      CREATE TRIGGER open_stage_sums_update AFTER UPDATE OF stage_id, pipeline_id, owner, currency, probability,
+          amount, has_next ON deal_facts BEGIN
+        INSERT INTO open_stage_sums_change VALUES (OLD.stage_id, OLD.pipeline_id, OLD.owner, OLD.currency,
+          OLD.probability, -1, -OLD.amount, -(OLD.has_next = 0));
+        INSERT INTO open_stage_sums_change VALUES (NEW.stage_id, NEW.pipeline_id, NEW.owner, NEW.currency,
+          NEW.probability, 1, NEW.amount, NEW.has_next = 0);
+      END;
+      CREATE TRIGGER open_stage_sums_delete AFTER DELETE ON deal_facts BEGIN
+        INSERT INTO open_stage_sums_change VALUES (OLD.stage_id, OLD.pipeline_id, OLD.owner, OLD.currency,
+          OLD.probability, -1, -OLD.amount, -(OLD.has_next = 0));
+      END;
+
       INSERT INTO deal_facts(deal_id, stage_id, pipeline_id, owner, currency, probability, amount, stage_entered_at)
       SELECT id, stage_id, pipeline_id, owner, currency, probability, amount, stage_entered_at FROM deals
       WHERE status = 'open';
@@ -445,7 +496,28 @@ constexpr Migration kMigrations[] = {
         deals     INTEGER NOT NULL,
         deals_won INTEGER NOT NULL,
         leads_won INTEGER NOT NULL,
-        PRIMARY KEY (month, owner, source, event)
+        PRIMARY KEY (owner, month, source, event)
+      ) WITHOUT ROWID;
+      -- The same without source and event (the team) and without owner (the funnel of everyone).
+      CREATE TABLE lead_owner_months (
+        month     TEXT NOT NULL,
+        owner     TEXT NOT NULL,
+        captured  INTEGER NOT NULL,
+        qualified INTEGER NOT NULL,
+        converted INTEGER NOT NULL,
+        PRIMARY KEY (month, owner)
+      ) WITHOUT ROWID;
+      CREATE TABLE lead_event_months (
+        month     TEXT NOT NULL,
+        source    TEXT NOT NULL,
+        event     TEXT NOT NULL,
+        captured  INTEGER NOT NULL,
+        qualified INTEGER NOT NULL,
+        converted INTEGER NOT NULL,
+        deals     INTEGER NOT NULL,
+        deals_won INTEGER NOT NULL,
+        leads_won INTEGER NOT NULL,
+        PRIMARY KEY (month, source, event)
       ) WITHOUT ROWID;
       CREATE TABLE lead_months_change (month, owner, source, event, captured, qualified, converted, deals,
                                        deals_won, leads_won);
@@ -458,6 +530,18 @@ constexpr Migration kMigrations[] = {
         DELETE FROM lead_months WHERE month = NEW.month AND owner = NEW.owner AND source = NEW.source
           AND event = NEW.event AND captured = 0 AND qualified = 0 AND converted = 0 AND deals = 0
           AND deals_won = 0 AND leads_won = 0;
+        INSERT INTO lead_owner_months VALUES (NEW.month, NEW.owner, NEW.captured, NEW.qualified, NEW.converted)
+        ON CONFLICT DO UPDATE SET captured = captured + excluded.captured, qualified = qualified + excluded.qualified,
+          converted = converted + excluded.converted;
+        DELETE FROM lead_owner_months WHERE month = NEW.month AND owner = NEW.owner AND captured = 0
+          AND qualified = 0 AND converted = 0;
+        INSERT INTO lead_event_months VALUES (NEW.month, NEW.source, NEW.event, NEW.captured, NEW.qualified,
+                                              NEW.converted, NEW.deals, NEW.deals_won, NEW.leads_won)
+        ON CONFLICT DO UPDATE SET captured = captured + excluded.captured, qualified = qualified + excluded.qualified,
+          converted = converted + excluded.converted, deals = deals + excluded.deals,
+          deals_won = deals_won + excluded.deals_won, leads_won = leads_won + excluded.leads_won;
+        DELETE FROM lead_event_months WHERE month = NEW.month AND source = NEW.source AND event = NEW.event
+          AND captured = 0 AND qualified = 0 AND converted = 0 AND deals = 0 AND deals_won = 0 AND leads_won = 0;
         DELETE FROM lead_months_change WHERE rowid = NEW.rowid;
       END;
       CREATE TABLE lead_won_months (
@@ -634,6 +718,34 @@ constexpr Migration kMigrations[] = {
       END;
       INSERT INTO open_months SELECT substr(expected_close, 1, 7), pipeline_id, owner, currency, probability,
         count(*), sum(amount) FROM deals WHERE status = 'open' GROUP BY 1, 2, 3, 4, 5;
+
+      -- Undone activities by UTC due day ('' = no due time) and owner: overdue ones are the days
+      -- before today plus today's rows due before now.
+      CREATE TABLE undone_days (
+        day        TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        activities INTEGER NOT NULL,
+        PRIMARY KEY (day, owner)
+      ) WITHOUT ROWID;
+      CREATE TABLE undone_days_change (day, owner, activities);
+      CREATE TRIGGER undone_days_apply AFTER INSERT ON undone_days_change BEGIN
+        INSERT INTO undone_days VALUES (NEW.day, NEW.owner, NEW.activities)
+        ON CONFLICT DO UPDATE SET activities = activities + excluded.activities;
+        DELETE FROM undone_days WHERE day = NEW.day AND owner = NEW.owner AND activities = 0;
+        DELETE FROM undone_days_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE TRIGGER undone_days_insert AFTER INSERT ON activities WHEN NEW.done = 0 BEGIN
+        INSERT INTO undone_days_change VALUES (substr(NEW.due_at, 1, 10), NEW.owner, 1);
+      END;
+      CREATE TRIGGER undone_days_update AFTER UPDATE OF done, due_at, owner ON activities BEGIN
+        INSERT INTO undone_days_change SELECT substr(OLD.due_at, 1, 10), OLD.owner, -1 WHERE OLD.done = 0;
+        INSERT INTO undone_days_change SELECT substr(NEW.due_at, 1, 10), NEW.owner, 1 WHERE NEW.done = 0;
+      END;
+      CREATE TRIGGER undone_days_delete AFTER DELETE ON activities WHEN OLD.done = 0 BEGIN
+        INSERT INTO undone_days_change VALUES (substr(OLD.due_at, 1, 10), OLD.owner, -1);
+      END;
+      INSERT INTO undone_days SELECT substr(due_at, 1, 10), owner, count(*) FROM activities WHERE done = 0
+        GROUP BY 1, 2;
 
       -- Activities completed, by month of done_at and owner.
       CREATE TABLE done_months (

@@ -33,7 +33,8 @@ struct Recount {
   const char* rows;
 };
 const Recount kRecounts[] = {
-    {"deal_facts", "SELECT * FROM deal_facts",
+    {"deal_facts", "SELECT deal_id, stage_id, pipeline_id, owner, currency, probability, amount, stage_entered_at, "
+     "last_touch, open_due_max, has_next FROM deal_facts",
      "SELECT d.id, d.stage_id, d.pipeline_id, d.owner, d.currency, d.probability, d.amount, d.stage_entered_at, "
      "coalesce((SELECT max(max(a.created_at, a.done_at)) FROM activity_links l JOIN activities a ON a.id = "
      "l.activity_id WHERE l.entity = 'deal' AND l.record_id = d.id), ''), "
@@ -63,6 +64,16 @@ const Recount kRecounts[] = {
      "sum(CASE WHEN status = 'won' THEN coalesce(won_amount, amount) ELSE amount END), "
      "sum(CAST(round((julianday(closed_at) - julianday(created_at)) * 86400000) AS INTEGER)) "
      "FROM deals WHERE status IN ('won', 'lost') GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"},
+    {"open_stage_sums", "SELECT * FROM open_stage_sums",
+     "SELECT stage_id, pipeline_id, owner, currency, probability, count(*), sum(amount), sum(has_next = 0) "
+     "FROM deal_facts GROUP BY 1, 2, 3, 4, 5"},
+    {"lead_owner_months", "SELECT * FROM lead_owner_months",
+     "SELECT month, owner, sum(captured), sum(qualified), sum(converted) FROM lead_months GROUP BY 1, 2"},
+    {"lead_event_months", "SELECT * FROM lead_event_months",
+     "SELECT month, source, event, sum(captured), sum(qualified), sum(converted), sum(deals), sum(deals_won), "
+     "sum(leads_won) FROM lead_months GROUP BY 1, 2, 3"},
+    {"undone_days", "SELECT * FROM undone_days",
+     "SELECT substr(due_at, 1, 10), owner, count(*) FROM activities WHERE done = 0 GROUP BY 1, 2"},
     {"done_months", "SELECT * FROM done_months",
      "SELECT substr(done_at, 1, 7), owner, count(*) FROM activities WHERE done = 1 GROUP BY 1, 2"},
 };
@@ -78,7 +89,9 @@ void check_summaries(Database& db, const std::string& when) {
     INFO(r.table << " " << when);
     CHECK(count_of(db, std::string(r.summary) + " EXCEPT " + r.rows) == 0);
     CHECK(count_of(db, std::string(r.rows) + " EXCEPT " + r.summary) == 0);
-    if (std::string(r.table) != "deal_facts") CHECK(count_of(db, std::string("SELECT * FROM ") + r.table + "_change") == 0);
+    bool queued = std::string(r.table) != "deal_facts" && std::string(r.table).find("_owner_") == std::string::npos &&
+                  std::string(r.table).find("_event_") == std::string::npos;
+    if (queued) CHECK(count_of(db, std::string("SELECT * FROM ") + r.table + "_change") == 0);
   }
   CHECK(count_of(db, "SELECT * FROM deal_facts_refresh") == 0);
   CHECK(count_of(db, "SELECT * FROM lead_share_change") == 0);
@@ -275,6 +288,12 @@ TEST_CASE("report summaries equal a recount after random writes, deletes, conver
       Json doc = remote.call("sync.export")["document"];
       play.call("sync.import", {{"document", doc}});
       check_summaries(db, "seed " + std::to_string(seed) + " round " + std::to_string(round));
+      // Stale and without-next-step counts against deal.list, which works them out per deal.
+      Json pipeline = play.call("report.pipeline")["totals"];
+      CHECK(pipeline["stale_count"] == play.call("deal.list", {{"status", "open"}, {"stale", true}})["total"]);
+      CHECK(pipeline["without_next_step_count"] ==
+            play.call("deal.list", {{"status", "open"}, {"without_next_step", true}})["total"]);
+      CHECK(pipeline["open_count"] == play.call("deal.list", {{"status", "open"}})["total"]);
       Json back = play.call("sync.export")["document"];
       remote.call("sync.import", {{"document", back}});
     }
