@@ -427,7 +427,11 @@ constexpr Migration kMigrations[] = {
         INSERT INTO deal_facts_refresh VALUES (OLD.record_id);
       END;
 
-      CREATE TRIGGER deal_facts_stage_update AFTER UPDATE OF stale_after_days ON stages BEGIN
+      CREATE TRIGGER deal_facts_stage_update AFTER UPDATE OF id, stale_after_days ON stages BEGIN
+        INSERT INTO deal_facts_refresh SELECT deal_id FROM deal_facts WHERE stage_id = NEW.id;
+      END;
+      -- A sync file may bring deals before their stage.
+      CREATE TRIGGER deal_facts_stage_insert AFTER INSERT ON stages BEGIN
         INSERT INTO deal_facts_refresh SELECT deal_id FROM deal_facts WHERE stage_id = NEW.id;
       END;
 
