@@ -236,7 +236,7 @@ Json activity_list(CommandContext& ctx, const Json& args) {
                       : " AND NOT (done = 0 AND due_at <> '' AND due_at < " + n + ")";
   }
   if (auto done = reader.boolean("done")) where += *done ? " AND done = 1" : " AND done = 0";
-  add_search_terms(reader.text("query", {500}).value_or(""), where, params);
+  add_search_terms("activities", reader.text("query", {500}).value_or(""), where, params);
   std::string sort = reader.text("sort", {40}).value_or("");
   if (sort.empty()) sort = "due_at";
   bool desc = sort[0] == '-';

@@ -785,6 +785,88 @@ constexpr Migration kMigrations[] = {
       INSERT INTO done_months SELECT substr(done_at, 1, 7), owner, count(*) FROM activities WHERE done = 1
         GROUP BY 1, 2;
     )sql"},
+    {8, R"sql(
+      -- Search: a trigram index over each list's folded search_text, reading the text from the
+      -- table itself (external content, nothing stored twice). Triggers keep it exact for every
+      -- write path, sync import included. <t>_search_terms lists the trigrams (for 2-letter words).
+      CREATE VIRTUAL TABLE leads_search USING fts5(search_text, content='leads', content_rowid='rowid',
+                                                   tokenize='trigram case_sensitive 1', columnsize=0);
+      CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN
+        INSERT INTO leads_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      CREATE TRIGGER leads_search_delete AFTER DELETE ON leads BEGIN
+        INSERT INTO leads_search(leads_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+      END;
+      CREATE TRIGGER leads_search_update AFTER UPDATE OF search_text ON leads
+          WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO leads_search(leads_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+        INSERT INTO leads_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      INSERT INTO leads_search(leads_search) VALUES('rebuild');
+      CREATE VIRTUAL TABLE leads_search_terms USING fts5vocab(leads_search, 'row');
+
+      CREATE VIRTUAL TABLE contacts_search USING fts5(search_text, content='contacts', content_rowid='rowid',
+                                                   tokenize='trigram case_sensitive 1', columnsize=0);
+      CREATE TRIGGER contacts_search_insert AFTER INSERT ON contacts BEGIN
+        INSERT INTO contacts_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      CREATE TRIGGER contacts_search_delete AFTER DELETE ON contacts BEGIN
+        INSERT INTO contacts_search(contacts_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+      END;
+      CREATE TRIGGER contacts_search_update AFTER UPDATE OF search_text ON contacts
+          WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO contacts_search(contacts_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+        INSERT INTO contacts_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      INSERT INTO contacts_search(contacts_search) VALUES('rebuild');
+      CREATE VIRTUAL TABLE contacts_search_terms USING fts5vocab(contacts_search, 'row');
+
+      CREATE VIRTUAL TABLE companies_search USING fts5(search_text, content='companies', content_rowid='rowid',
+                                                   tokenize='trigram case_sensitive 1', columnsize=0);
+      CREATE TRIGGER companies_search_insert AFTER INSERT ON companies BEGIN
+        INSERT INTO companies_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      CREATE TRIGGER companies_search_delete AFTER DELETE ON companies BEGIN
+        INSERT INTO companies_search(companies_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+      END;
+      CREATE TRIGGER companies_search_update AFTER UPDATE OF search_text ON companies
+          WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO companies_search(companies_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+        INSERT INTO companies_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      INSERT INTO companies_search(companies_search) VALUES('rebuild');
+      CREATE VIRTUAL TABLE companies_search_terms USING fts5vocab(companies_search, 'row');
+
+      CREATE VIRTUAL TABLE deals_search USING fts5(search_text, content='deals', content_rowid='rowid',
+                                                   tokenize='trigram case_sensitive 1', columnsize=0);
+      CREATE TRIGGER deals_search_insert AFTER INSERT ON deals BEGIN
+        INSERT INTO deals_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      CREATE TRIGGER deals_search_delete AFTER DELETE ON deals BEGIN
+        INSERT INTO deals_search(deals_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+      END;
+      CREATE TRIGGER deals_search_update AFTER UPDATE OF search_text ON deals
+          WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO deals_search(deals_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+        INSERT INTO deals_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      INSERT INTO deals_search(deals_search) VALUES('rebuild');
+      CREATE VIRTUAL TABLE deals_search_terms USING fts5vocab(deals_search, 'row');
+
+      -- Sorting a list by a text column: indexes in the order the lists ask for (Turkish
+      -- collation, then creation time), so a page is read without sorting the whole table.
+      CREATE INDEX leads_by_name ON leads(name COLLATE TURKISH, created_at);
+      CREATE INDEX leads_by_company ON leads(company COLLATE TURKISH, created_at);
+      CREATE INDEX leads_by_city ON leads(city COLLATE TURKISH, created_at);
+      CREATE INDEX leads_by_event_sorted ON leads(event COLLATE TURKISH, created_at);
+      CREATE INDEX leads_by_status_sorted ON leads(status COLLATE TURKISH, created_at);
+      CREATE INDEX contacts_by_name ON contacts(name COLLATE TURKISH, created_at);
+      CREATE INDEX contacts_by_title ON contacts(title COLLATE TURKISH, created_at);
+      CREATE INDEX contacts_by_owner ON contacts(owner COLLATE TURKISH, created_at);
+      CREATE INDEX companies_by_name ON companies(name COLLATE TURKISH, created_at);
+      CREATE INDEX companies_by_city ON companies(city COLLATE TURKISH, created_at);
+      CREATE INDEX companies_by_owner ON companies(owner COLLATE TURKISH, created_at);
+    )sql"},
 };
 
 }  // namespace
