@@ -51,6 +51,8 @@ Database::~Database() { sqlite3_close_v2(db_); }
 
 void Database::exec(std::string_view sql) {
   std::string owned(sql);
+  std::size_t start = owned.find_first_not_of(" \t\r\n");
+  if (start != std::string::npos && sqlite3_strnicmp(owned.c_str() + start, "ROLLBACK", 8) == 0) ++rollbacks_;
   char* error = nullptr;
   int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &error);
   if (rc != SQLITE_OK) {

@@ -343,6 +343,42 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX activities_for_team ON activities(done, owner, due_at, done_at);
       CREATE INDEX activity_links_for_deals ON activity_links(entity, record_id, activity_id);
     )sql"},
+    {6, R"sql(
+      -- Field stamps, one row per record instead of one per field (layout: record_stamps.cpp):
+      -- device ids and field names become small numbers, fields sharing a stamp share it.
+      CREATE TABLE stamp_devices (
+        no        INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE stamp_fields (
+        no    INTEGER PRIMARY KEY,
+        field TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE record_stamps (
+        entity    TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        newest_ms INTEGER NOT NULL,
+        stamps    TEXT NOT NULL,
+        PRIMARY KEY (entity, record_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX record_stamps_by_newest ON record_stamps(newest_ms);
+
+      -- Text stamps are WWWWWWWWWWWWWWW:CCCCC:<device id>.
+      INSERT INTO stamp_devices(device_id) SELECT DISTINCT substr(stamp, 23) FROM field_stamps ORDER BY 1;
+      INSERT INTO stamp_fields(field) SELECT DISTINCT field FROM field_stamps ORDER BY 1;
+      INSERT INTO record_stamps(entity, record_id, newest_ms, stamps)
+        SELECT entity, record_id, max(wall), '[' || group_concat(grp, ',' ORDER BY stamp) || ']'
+        FROM (SELECT s.entity, s.record_id, s.stamp, CAST(substr(s.stamp, 1, 15) AS INTEGER) AS wall,
+                     '[' || CAST(substr(s.stamp, 1, 15) AS INTEGER) || ',' ||
+                     CAST(substr(s.stamp, 17, 5) AS INTEGER) || ',' || d.no || ',' ||
+                     group_concat(f.no, ',' ORDER BY f.no) || ']' AS grp
+              FROM field_stamps s
+                   JOIN stamp_devices d ON d.device_id = substr(s.stamp, 23)
+                   JOIN stamp_fields f ON f.field = s.field
+              GROUP BY s.entity, s.record_id, s.stamp)
+        GROUP BY entity, record_id;
+      DROP TABLE field_stamps;
+    )sql"},
 };
 
 }  // namespace

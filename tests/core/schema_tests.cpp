@@ -3,10 +3,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/change_log.hpp"
 #include "core/core.hpp"
 #include "core/database.hpp"
 #include "core/schema.hpp"
-#include "test_support.hpp"
+#include "sync_test_support.hpp"
 
 using namespace kervan;
 
@@ -71,12 +72,90 @@ TEST_CASE("the clock survives a restart: stamps keep increasing") {
     Core core(path, CoreOptions{clock.source()});  // same wall time: the counter must continue
     core.call("lead.update", {{"id", first_id}, {"name", "C"}});
     Database db(path);
-    Statement st(db, "SELECT stamp FROM field_stamps WHERE record_id = ?1 AND field = 'name'");
-    st.bind(1, first_id);
-    REQUIRE(st.step());
-    auto stamp = HlcStamp::parse(st.column_text(0));
+    auto stamp = HlcStamp::parse(ChangeLog(db).field_stamp("lead", first_id, "name"));
     REQUIRE(stamp);
     CHECK(stamp->counter == 2);
   }
+  std::filesystem::remove(path);
+}
+
+namespace {
+
+// Turns a current database back into the version-5 layout (field_stamps, one row per field),
+// so migration 6 can be run on real data.
+constexpr const char* kBackToVersion5 = R"sql(
+  CREATE TABLE field_stamps (
+    entity    TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    field     TEXT NOT NULL,
+    stamp     TEXT NOT NULL,
+    PRIMARY KEY (entity, record_id, field)
+  ) WITHOUT ROWID;
+  INSERT INTO field_stamps
+    SELECT r.entity, r.record_id, f.field,
+           printf('%015d:%05d:', g.value ->> 0, g.value ->> 1) || d.device_id
+    FROM record_stamps r, json_each(r.stamps) g, json_each(g.value) n
+         JOIN stamp_fields f ON f.no = n.value JOIN stamp_devices d ON d.no = g.value ->> 2
+    WHERE n.key >= 3;
+  DROP TABLE record_stamps;
+  DROP TABLE stamp_fields;
+  DROP TABLE stamp_devices;
+  PRAGMA user_version = 5;
+)sql";
+
+}  // namespace
+
+TEST_CASE("migration 6 packs the field stamps of a version-5 database, keeping every stamp") {
+  std::string path = temp_db("stamps-v5");
+  testing::ManualClock clock;
+  Json full, since, state;
+  std::string mid;
+  size_t stamp_count = 0;
+  {
+    testing::Device other(-3600 * 1000);  // a second device, an hour behind
+    std::string shared = other.call("lead.create", {{"name", "Uzak Kişi"}, {"city", "İzmir"}})["id"];
+    Core core(path, CoreOptions{clock.source()});
+    auto call = [&](const char* name, const Json& args) {
+      Json reply = core.call(name, args);
+      REQUIRE(testing::error_code(reply) == "");
+      clock.advance_ms(1000);
+      return reply;
+    };
+    std::string lead = call("lead.create", {{"name", "Şükrü Işık"}, {"company", "Anadolu A.Ş."}})["id"];
+    call("lead.update", {{"id", lead}, {"city", "Konya"}});
+    call("lead.delete", {{"id", call("lead.create", {{"name", "Gone"}})["id"]}});
+    call("sync.import", {{"document", other.export_doc()}});
+    mid = call("sync.export", Json::object())["clock"];
+    call("lead.update", {{"id", shared}, {"phone", "+90 532 000 00 00"}});  // two devices' stamps
+    std::string company = call("company.create", {{"name", "Ege Gıda Ltd. Şti."}})["id"];
+    call("deal.create", {{"name", "Ambalaj projesi"}, {"company_id", company}, {"amount", 150000}});
+    full = call("sync.export", Json::object())["document"];
+    since = call("sync.export", {{"since", mid}})["document"];
+    state = call("sync.digest", {{"detail", true}})["state"];
+    stamp_count = state["field_stamps"].size();
+  }
+  {
+    Database db(path);
+    db.exec(kBackToVersion5);
+    Statement st(db, "SELECT count(*) FROM field_stamps");
+    st.step();
+    REQUIRE(st.column_int(0) == static_cast<int64_t>(stamp_count));
+  }
+  Core core(path, CoreOptions{clock.source()});
+  {
+    Database db(path);
+    CHECK(schema_version(db) == current_schema_version());
+    Statement st(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'field_stamps'");
+    st.step();
+    CHECK(st.column_int(0) == 0);
+  }
+  CHECK(core.call("sync.digest", {{"detail", true}})["state"] == state);
+  Json full_after = core.call("sync.export", Json::object())["document"];
+  Json since_after = core.call("sync.export", {{"since", mid}})["document"];
+  CHECK(full_after["records"] == full["records"]);
+  CHECK(full_after["tombstones"] == full["tombstones"]);
+  CHECK(since_after["records"] == since["records"]);
+  CHECK(since_after["tombstones"] == since["tombstones"]);
+  CHECK(since["records"].size() < full["records"].size());
   std::filesystem::remove(path);
 }
