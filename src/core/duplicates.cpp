@@ -120,7 +120,7 @@ std::vector<Candidate> find_candidates(Database& db, std::string_view subject_en
     std::string in;
     for (auto e : entities) in += std::string(in.empty() ? "'" : ", '") + std::string(e) + "'";
     // Keys are cheap; a key shared by very many records (a switchboard number) is capped.
-    Statement st(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 AND entity IN (" + in + ") LIMIT 500");
+    Statement st(db, "SELECT entity, uuid_text(record) FROM dedupe_keys WHERE key = ?1 AND entity IN (" + in + ") LIMIT 500");
     for (const auto& key : keys) {
       st.bind(1, key);
       while (st.step()) {
@@ -216,10 +216,10 @@ Json duplicates_command(CommandContext& ctx, const Json& args, std::string_view 
 }  // namespace
 
 void refresh_dedupe_keys(Database& db, std::string_view entity, std::string_view id, const Json& record) {
-  Statement drop(db, "DELETE FROM dedupe_keys WHERE entity = ?1 AND record_id = ?2");
+  Statement drop(db, "DELETE FROM dedupe_keys WHERE entity = ?1 AND record = uuid_blob(?2)");
   drop.bind(1, entity).bind(2, id).run();
   if (record.is_null()) return;
-  Statement add(db, "INSERT OR IGNORE INTO dedupe_keys(key, entity, record_id) VALUES(?1, ?2, ?3)");
+  Statement add(db, "INSERT OR IGNORE INTO dedupe_keys(key, entity, record) VALUES(?1, ?2, uuid_blob(?3))");
   for (const auto& key : keys_of(db, entity, record)) {
     add.bind(1, key).bind(2, entity).bind(3, id);
     add.run();

@@ -1,4 +1,5 @@
-// Field stamps, stored compactly: one row per record in `record_stamps`, its stamps as JSON
+// Field stamps, stored compactly: one row per record in `record_stamps` (the record's UUID as
+// 16 bytes, see uuid_blob in database.cpp), its stamps as JSON
 // [[wall_ms, counter, device_no, field_no, field_no, ...], ...] (one group per distinct stamp,
 // groups in stamp order, field numbers ascending). Device ids and field names are numbered in
 // `stamp_devices` and `stamp_fields`. `newest_ms` (the newest wall time, indexed) keeps the
@@ -99,7 +100,7 @@ FieldStamps ChangeLog::unpack(const Packed& packed) {
 }
 
 ChangeLog::Packed ChangeLog::read_packed(std::string_view entity, std::string_view record_id) {
-  Statement st(db_, "SELECT stamps FROM record_stamps WHERE entity = ?1 AND record_id = ?2");
+  Statement st(db_, "SELECT stamps FROM record_stamps WHERE entity = ?1 AND record = uuid_blob(?2)");
   st.bind(1, entity).bind(2, record_id);
   Packed out;
   int64_t newest = 0;
@@ -132,8 +133,8 @@ void ChangeLog::write_packed(std::string_view entity, std::string_view record_id
   }
   text += ']';
   Statement st(db_,
-               "INSERT INTO record_stamps(entity, record_id, newest_ms, stamps) VALUES(?1, ?2, ?3, ?4) "
-               "ON CONFLICT(entity, record_id) DO UPDATE SET newest_ms = excluded.newest_ms, stamps = excluded.stamps");
+               "INSERT INTO record_stamps(entity, record, newest_ms, stamps) VALUES(?1, uuid_blob(?2), ?3, ?4) "
+               "ON CONFLICT(entity, record) DO UPDATE SET newest_ms = excluded.newest_ms, stamps = excluded.stamps");
   st.bind(1, entity).bind(2, record_id).bind(3, newest).bind(4, text).run();
 }
 
@@ -156,7 +157,7 @@ void ChangeLog::set_stamps(std::string_view entity, std::string_view record_id, 
 }
 
 void ChangeLog::drop_stamps(std::string_view entity, std::string_view record_id) {
-  Statement st(db_, "DELETE FROM record_stamps WHERE entity = ?1 AND record_id = ?2");
+  Statement st(db_, "DELETE FROM record_stamps WHERE entity = ?1 AND record = uuid_blob(?2)");
   st.bind(1, entity).bind(2, record_id).run();
 }
 
@@ -175,7 +176,7 @@ FieldStamps ChangeLog::record_stamps(std::string_view entity, std::string_view r
 
 std::map<RecordKey, FieldStamps> ChangeLog::all_stamps() {
   std::map<RecordKey, FieldStamps> out;
-  Statement st(db_, "SELECT entity, record_id, stamps FROM record_stamps");
+  Statement st(db_, "SELECT entity, uuid_text(record), stamps FROM record_stamps");
   while (st.step()) {
     Packed packed;
     int64_t newest = 0;
@@ -189,7 +190,7 @@ std::vector<RecordKey> ChangeLog::stamped_after(const std::string& since) {
   // Rows whose newest wall time is later are in; at the same wall time, the stamps decide.
   auto parsed = HlcStamp::parse(since);
   int64_t since_ms = parsed ? parsed->wall_ms : 0;
-  Statement st(db_, "SELECT entity, record_id, newest_ms FROM record_stamps WHERE newest_ms >= ?1");
+  Statement st(db_, "SELECT entity, uuid_text(record), newest_ms FROM record_stamps WHERE newest_ms >= ?1");
   st.bind(1, since_ms);
   std::vector<RecordKey> out;
   while (st.step()) {

@@ -356,18 +356,18 @@ constexpr Migration kMigrations[] = {
       );
       CREATE TABLE record_stamps (
         entity    TEXT NOT NULL,
-        record_id TEXT NOT NULL,
+        record    BLOB NOT NULL,  -- uuid_blob(record id)
         newest_ms INTEGER NOT NULL,
         stamps    TEXT NOT NULL,
-        PRIMARY KEY (entity, record_id)
+        PRIMARY KEY (entity, record)
       ) WITHOUT ROWID;
       CREATE INDEX record_stamps_by_newest ON record_stamps(newest_ms);
 
       -- Text stamps are WWWWWWWWWWWWWWW:CCCCC:<device id>.
       INSERT INTO stamp_devices(device_id) SELECT DISTINCT substr(stamp, 23) FROM field_stamps ORDER BY 1;
       INSERT INTO stamp_fields(field) SELECT DISTINCT field FROM field_stamps ORDER BY 1;
-      INSERT INTO record_stamps(entity, record_id, newest_ms, stamps)
-        SELECT entity, record_id, max(wall), '[' || group_concat(grp, ',' ORDER BY stamp) || ']'
+      INSERT INTO record_stamps(entity, record, newest_ms, stamps)
+        SELECT entity, uuid_blob(record_id), max(wall), '[' || group_concat(grp, ',' ORDER BY stamp) || ']'
         FROM (SELECT s.entity, s.record_id, s.stamp, CAST(substr(s.stamp, 1, 15) AS INTEGER) AS wall,
                      '[' || CAST(substr(s.stamp, 1, 15) AS INTEGER) || ',' ||
                      CAST(substr(s.stamp, 17, 5) AS INTEGER) || ',' || d.no || ',' ||
@@ -378,6 +378,23 @@ constexpr Migration kMigrations[] = {
               GROUP BY s.entity, s.record_id, s.stamp)
         GROUP BY entity, record_id;
       DROP TABLE field_stamps;
+
+      -- Duplicate keys name their record by uuid_blob too (in the table and its index).
+      CREATE TABLE dedupe_keys_packed (
+        key    TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        record BLOB NOT NULL,
+        PRIMARY KEY (key, entity, record)
+      ) WITHOUT ROWID;
+      INSERT INTO dedupe_keys_packed SELECT key, entity, uuid_blob(record_id) FROM dedupe_keys;
+      DROP TABLE dedupe_keys;
+      ALTER TABLE dedupe_keys_packed RENAME TO dedupe_keys;
+      CREATE INDEX dedupe_keys_by_record ON dedupe_keys(entity, record);
+
+      -- Indexes that are a leading part of another one.
+      DROP INDEX leads_by_source;          -- leads_for_funnel(source, ...)
+      DROP INDEX leads_by_owner;           -- leads_for_team(owner, ...)
+      DROP INDEX activity_links_by_record; -- activity_links_for_deals(entity, record_id, ...)
     )sql"},
 };
 

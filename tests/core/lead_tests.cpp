@@ -169,7 +169,7 @@ TEST_CASE("every field write records a hybrid logical clock stamp in one shared 
     Statement tomb(db, "SELECT count(*) FROM tombstones WHERE entity = 'lead'");
     tomb.step();
     CHECK(tomb.column_int(0) == 1);
-    Statement orphan(db, "SELECT count(*) FROM record_stamps WHERE record_id NOT IN (SELECT id FROM leads)");
+    Statement orphan(db, "SELECT count(*) FROM record_stamps WHERE uuid_text(record) NOT IN (SELECT id FROM leads)");
     orphan.step();
     CHECK(orphan.column_int(0) == 0);
   }

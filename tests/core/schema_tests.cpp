@@ -92,12 +92,25 @@ constexpr const char* kBackToVersion5 = R"sql(
     PRIMARY KEY (entity, record_id, field)
   ) WITHOUT ROWID;
   INSERT INTO field_stamps
-    SELECT r.entity, r.record_id, f.field,
+    SELECT r.entity, uuid_text(r.record), f.field,
            printf('%015d:%05d:', g.value ->> 0, g.value ->> 1) || d.device_id
     FROM record_stamps r, json_each(r.stamps) g, json_each(g.value) n
          JOIN stamp_fields f ON f.no = n.value JOIN stamp_devices d ON d.no = g.value ->> 2
     WHERE n.key >= 3;
   DROP TABLE record_stamps;
+  CREATE TABLE dedupe_keys_text (
+    key       TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    PRIMARY KEY (key, entity, record_id)
+  ) WITHOUT ROWID;
+  INSERT INTO dedupe_keys_text SELECT key, entity, uuid_text(record) FROM dedupe_keys;
+  DROP TABLE dedupe_keys;
+  ALTER TABLE dedupe_keys_text RENAME TO dedupe_keys;
+  CREATE INDEX dedupe_keys_by_record ON dedupe_keys(entity, record_id);
+  CREATE INDEX leads_by_source ON leads(source);
+  CREATE INDEX leads_by_owner ON leads(owner);
+  CREATE INDEX activity_links_by_record ON activity_links(entity, record_id);
   DROP TABLE stamp_fields;
   DROP TABLE stamp_devices;
   PRAGMA user_version = 5;
@@ -158,4 +171,24 @@ TEST_CASE("migration 6 packs the field stamps of a version-5 database, keeping e
   CHECK(since_after["tombstones"] == since["tombstones"]);
   CHECK(since["records"].size() < full["records"].size());
   std::filesystem::remove(path);
+}
+
+TEST_CASE("uuid_blob keeps a lowercase UUID in 16 bytes and uuid_text gives it back; other text stays") {
+  Database db(":memory:");
+  Statement st(db, "SELECT typeof(uuid_blob(?1)), length(uuid_blob(?1)), uuid_text(uuid_blob(?1))");
+  for (std::string id : {new_uuid(), derived_uuid("list_value/lead_source/other"), std::string("00000000-0000-4000-8000-000000000101")}) {
+    st.bind(1, id);
+    REQUIRE(st.step());
+    CHECK(st.column_text(0) == "blob");
+    CHECK(st.column_int(1) == 16);
+    CHECK(st.column_text(2) == id);
+    st.reset();
+  }
+  for (std::string other : {"A0000000-0000-4000-8000-000000000101", "not-a-uuid", ""}) {
+    st.bind(1, other);
+    REQUIRE(st.step());
+    CHECK(st.column_text(0) == "text");
+    CHECK(st.column_text(2) == other);
+    st.reset();
+  }
 }
