@@ -398,6 +398,11 @@ constexpr Migration kMigrations[] = {
     )sql"},
 };
 
+int64_t page_pragma(Database& db, const char* name) {
+  Statement st(db, std::string("PRAGMA ") + name);
+  return st.step() ? st.column_int(0) : 0;
+}
+
 }  // namespace
 
 int current_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
@@ -421,6 +426,12 @@ void migrate(Database& db) {
     db.exec(m.sql);
     db.exec("PRAGMA user_version = " + std::to_string(m.version));
     tx.commit();
+  }
+  // A migration that rebuilt big tables (6: the field stamps) leaves their old pages free in
+  // the file; give them back once rather than carry them in every stored image.
+  bool migrated = version > 0 && version < current_schema_version();
+  if (migrated && page_pragma(db, "freelist_count") * 4 > page_pragma(db, "page_count")) {
+    db.exec("VACUUM");
   }
 }
 
