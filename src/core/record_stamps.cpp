@@ -164,7 +164,12 @@ void ChangeLog::drop_stamps(std::string_view entity, std::string_view record_id)
 std::string ChangeLog::field_stamp(std::string_view entity, std::string_view record_id, std::string_view field) {
   load_names();
   auto no = fields_.number.find(std::string(field));
-  if (no == fields_.number.end()) return "";
+  if (no == fields_.number.end()) {  // perhaps numbered through another connection
+    names_generation_ = UINT64_MAX;
+    load_names();
+    no = fields_.number.find(std::string(field));
+    if (no == fields_.number.end()) return "";
+  }
   Packed packed = read_packed(entity, record_id);
   auto it = packed.find(no->second);
   return it == packed.end() ? std::string() : unpack(it->second);
