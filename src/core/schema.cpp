@@ -343,6 +343,59 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX activities_for_team ON activities(done, owner, due_at, done_at);
       CREATE INDEX activity_links_for_deals ON activity_links(entity, record_id, activity_id);
     )sql"},
+    {6, R"sql(
+      -- Field stamps, one row per record instead of one per field (layout: record_stamps.cpp):
+      -- device ids and field names become small numbers, fields sharing a stamp share it.
+      CREATE TABLE stamp_devices (
+        no        INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE stamp_fields (
+        no    INTEGER PRIMARY KEY,
+        field TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE record_stamps (
+        entity    TEXT NOT NULL,
+        record    BLOB NOT NULL,  -- uuid_blob(record id)
+        newest_ms INTEGER NOT NULL,
+        stamps    TEXT NOT NULL,
+        PRIMARY KEY (entity, record)
+      ) WITHOUT ROWID;
+      CREATE INDEX record_stamps_by_newest ON record_stamps(newest_ms);
+
+      -- Text stamps are WWWWWWWWWWWWWWW:CCCCC:<device id>.
+      INSERT INTO stamp_devices(device_id) SELECT DISTINCT substr(stamp, 23) FROM field_stamps ORDER BY 1;
+      INSERT INTO stamp_fields(field) SELECT DISTINCT field FROM field_stamps ORDER BY 1;
+      INSERT INTO record_stamps(entity, record, newest_ms, stamps)
+        SELECT entity, uuid_blob(record_id), max(wall), '[' || group_concat(grp, ',' ORDER BY stamp) || ']'
+        FROM (SELECT s.entity, s.record_id, s.stamp, CAST(substr(s.stamp, 1, 15) AS INTEGER) AS wall,
+                     '[' || CAST(substr(s.stamp, 1, 15) AS INTEGER) || ',' ||
+                     CAST(substr(s.stamp, 17, 5) AS INTEGER) || ',' || d.no || ',' ||
+                     group_concat(f.no, ',' ORDER BY f.no) || ']' AS grp
+              FROM field_stamps s
+                   JOIN stamp_devices d ON d.device_id = substr(s.stamp, 23)
+                   JOIN stamp_fields f ON f.field = s.field
+              GROUP BY s.entity, s.record_id, s.stamp)
+        GROUP BY entity, record_id;
+      DROP TABLE field_stamps;
+
+      -- Duplicate keys name their record by uuid_blob too (in the table and its index).
+      CREATE TABLE dedupe_keys_packed (
+        key    TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        record BLOB NOT NULL,
+        PRIMARY KEY (key, entity, record)
+      ) WITHOUT ROWID;
+      INSERT INTO dedupe_keys_packed SELECT key, entity, uuid_blob(record_id) FROM dedupe_keys;
+      DROP TABLE dedupe_keys;
+      ALTER TABLE dedupe_keys_packed RENAME TO dedupe_keys;
+      CREATE INDEX dedupe_keys_by_record ON dedupe_keys(entity, record);
+
+      -- Indexes that are a leading part of another one.
+      DROP INDEX leads_by_source;          -- leads_for_funnel(source, ...)
+      DROP INDEX leads_by_owner;           -- leads_for_team(owner, ...)
+      DROP INDEX activity_links_by_record; -- activity_links_for_deals(entity, record_id, ...)
+    )sql"},
     {7, R"sql(
       -- Report summaries kept exact by triggers, so every write path (commands, sync import,
       -- deletes) updates them inside its own transaction.
@@ -869,6 +922,11 @@ constexpr Migration kMigrations[] = {
     )sql"},
 };
 
+int64_t page_pragma(Database& db, const char* name) {
+  Statement st(db, std::string("PRAGMA ") + name);
+  return st.step() ? st.column_int(0) : 0;
+}
+
 }  // namespace
 
 int current_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
@@ -892,6 +950,17 @@ void migrate(Database& db) {
     db.exec(m.sql);
     db.exec("PRAGMA user_version = " + std::to_string(m.version));
     tx.commit();
+  }
+  // A migration that rebuilt big tables (6: the field stamps) leaves their old pages free in
+  // the file; give them back once rather than carry them in every stored image.
+  bool migrated = version > 0 && version < current_schema_version();
+  if (migrated && page_pragma(db, "freelist_count") * 4 > page_pragma(db, "page_count")) {
+    db.exec("VACUUM");
+    // VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, and the search
+    // indexes (8) find their rows by rowid: rebuild them from the tables.
+    for (const char* index : {"leads_search", "contacts_search", "companies_search", "deals_search"}) {
+      db.exec(std::string("INSERT INTO ") + index + "(" + index + ") VALUES ('rebuild')");
+    }
   }
 }
 

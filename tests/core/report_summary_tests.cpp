@@ -267,9 +267,10 @@ void check_period(Core& core, Database& db, const std::string& from, const std::
   }
 }
 
-// Takes the database back to schema 5 (drops what migration 7 made), so opening it again runs
-// migration 7's backfill over the rows already there.
+// Takes the database back to schema 6 (drops what migrations 7 and 8 made), so opening it
+// again runs migration 7's backfill over the rows already there.
 void undo_migration_7(Database& db) {
+  testing::undo_search_migration(db);
   std::vector<std::pair<std::string, std::string>> objects;
   {
     Statement st(db, "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') OR name IN ("
@@ -282,7 +283,7 @@ void undo_migration_7(Database& db) {
     }
   }
   for (const auto& [type, name] : objects) db.exec("DROP " + type + " IF EXISTS " + name);
-  db.exec("PRAGMA user_version = 5");
+  db.exec("PRAGMA user_version = 6");
 }
 
 }  // namespace

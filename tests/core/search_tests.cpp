@@ -124,19 +124,10 @@ TEST_CASE("search: a database from before the index is indexed when it is opened
     core.call("lead.create", {{"name", "Çiğdem Yıldırım"}});
   }
   {
-    // Back to version 5: no index, no triggers, rows written meanwhile.
+    // Back to version 7: no index, no triggers, rows written meanwhile.
     Database db(path);
-    for (const char* table : {"leads", "contacts", "companies", "deals"}) {
-      std::string t(table);
-      db.exec("DROP TABLE " + t + "_search_terms; DROP TABLE " + t + "_search; DROP TRIGGER " + t +
-              "_search_insert; DROP TRIGGER " + t + "_search_delete; DROP TRIGGER " + t + "_search_update;");
-    }
-    for (const char* index : {"leads_by_name", "leads_by_company", "leads_by_city", "leads_by_event_sorted",
-                              "leads_by_status_sorted", "contacts_by_name", "contacts_by_title", "contacts_by_owner",
-                              "companies_by_name", "companies_by_city", "companies_by_owner"}) {
-      db.exec(std::string("DROP INDEX ") + index);
-    }
-    db.exec("UPDATE leads SET search_text = search_text || 'eski ' ; PRAGMA user_version = 5");
+    testing::undo_search_migration(db);
+    db.exec("UPDATE leads SET search_text = search_text || 'eski ' ; PRAGMA user_version = 7");
   }
   {
     Core core(path, CoreOptions{ManualClock{}.source()});
