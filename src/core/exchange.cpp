@@ -214,7 +214,6 @@ std::string cell_text(const Json& value, const std::pair<std::string, std::strin
   return value.dump();
 }
 
-// "stage.name" inside an item; null when absent.
 // An amount in hundredths (kuruş, cents) as a spreadsheet reads it: "12500,00" or "12500.00".
 // Anything that is not an integer is written as it is.
 std::string minor_units_text(const Json& value, const std::string& decimal) {
@@ -232,6 +231,7 @@ struct ExportColumn {
   bool minor_units = false;
 };
 
+// "stage.name" inside an item; null when absent.
 Json value_at(const Json& item, const std::string& path) {
   const Json* at = &item;
   std::size_t start = 0;

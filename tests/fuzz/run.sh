@@ -10,6 +10,7 @@ seconds="${1:-${KERVAN_FUZZ_SECONDS:-60}}"
 build="${KERVAN_FUZZ_BUILD_DIR:-$root/build/fuzz}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
+findings="$build/findings"  # crash-*/timeout-* inputs are kept here to replay: fuzz_<target> FILE
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -21,15 +22,16 @@ cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 for t in "${targets[@]}"; do
   corpus="$root/tests/fuzz/corpus/$t"
   dict="$root/tests/fuzz/$t.dict"
-  options=(-max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1)
+  mkdir -p "$findings"
+  options=(-max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="$findings/$t-")
   [ -f "$dict" ] && options+=(-dict="$dict")
   echo "fuzz $t: replaying $(ls "$corpus" | wc -l) corpus files"
   "$build/tests/fuzz/fuzz_$t" "${options[@]}" -runs=0 "$corpus" 2>"$scratch/$t.replay.log" \
-    || { cat "$scratch/$t.replay.log"; exit 1; }
+    || { cat "$scratch/$t.replay.log"; echo "fuzz $t: a corpus file fails (input kept in $findings)"; exit 1; }
   echo "fuzz $t: ${seconds} s"
   mkdir -p "$scratch/$t"
   (cd "$scratch" && "$build/tests/fuzz/fuzz_$t" "${options[@]}" -max_total_time="$seconds" "$scratch/$t" "$corpus") \
-    >"$scratch/$t.log" 2>&1 || { tail -60 "$scratch/$t.log"; exit 1; }
+    >"$scratch/$t.log" 2>&1 || { tail -60 "$scratch/$t.log"; echo "fuzz $t: finding kept in $findings"; exit 1; }
   grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$scratch/$t.log" | tr '\n' ' '; echo
   if [ "${KERVAN_FUZZ_MERGE:-0}" = 1 ]; then
     "$build/tests/fuzz/fuzz_$t" "${options[@]}" -merge=1 "$corpus" "$scratch/$t" >/dev/null 2>&1
