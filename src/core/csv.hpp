@@ -39,7 +39,7 @@ struct Table {
 
 // The delimiter among `,` `;` and tab that splits the first records (outside quotes) into
 // the same number of fields most consistently; `,` when none splits anything. An Excel
-// "sep=X" first line decides by itself.
+// "sep=X" first line decides by itself (X may also be `|`).
 char detect_delimiter(std::string_view text);
 
 // Parses UTF-8 text (no BOM) with the given delimiter. Throws CommandError naming `field`
