@@ -1,9 +1,33 @@
 // Runs every browser test (tests/e2e/*.test.mjs) against dist/, served on 127.0.0.1 under a
 // sub-path so the site is always tested the way it is hosted. Each test gets a fresh
 // Chromium profile. Usage: node tests/e2e/run.mjs [name-filter]
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as t from './lib.mjs';
+
+// A test that has not finished by then fails (a hang must not stall the whole run); its
+// browsers are killed so the next test starts on a quiet machine.
+const testTimeoutMs = Number(process.env.KERVAN_E2E_TIMEOUT_S || 300) * 1000;
+
+function killBrowsersStartedHere() {
+  let out = '';
+  try { out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }); } catch { return; }
+  const rows = out.split('\n').filter(Boolean).map((line) => {
+    const [pid, ppid, ...args] = line.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), args: args.join(' ') };
+  });
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of rows) if (mine.has(r.ppid) && !mine.has(r.pid)) { mine.add(r.pid); grew = true; }
+  }
+  for (const r of rows) {
+    if (r.pid !== process.pid && mine.has(r.pid) && /chrom/i.test(r.args)) {
+      try { process.kill(r.pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+}
 
 const filter = process.argv[2] || '';
 const dir = path.dirname(new URL(import.meta.url).pathname);
@@ -23,7 +47,18 @@ for (const file of files) {
     const started = Date.now();
     const server = await t.startServer('/apps/kervan/');
     try {
-      await test.run({ server, t });
+      let timer;
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${testTimeoutMs / 1000} s`)), testTimeoutMs);
+      });
+      try {
+        await Promise.race([test.run({ server, t }), timeout]);
+      } catch (err) {
+        if (String(err && err.message).startsWith('timed out after')) killBrowsersStartedHere();
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
       passed++;
       console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (err) {
