@@ -70,12 +70,23 @@ int file_read(sqlite3_file*, void* out, int amount, sqlite3_int64 offset) {
   return SQLITE_IOERR_SHORT_READ;
 }
 
-int file_write(sqlite3_file*, const void* data, int amount, sqlite3_int64 offset) {
+// Grows the image to `new_size` with zeros. The bytes between the old end and the new one
+// are part of the file even if SQLite never writes them (a page allocated and freed again in
+// one transaction is not written; a rollback may extend the file by writing its last page
+// only), so their blocks are changed too: otherwise the stored image would have a hole.
+void grow(uint64_t new_size) {
   std::vector<uint8_t>& bytes = image().bytes;
+  uint64_t old_size = bytes.size();
+  if (new_size <= old_size) return;
+  bytes.resize(new_size);
+  mark_dirty(old_size, new_size - old_size);
+}
+
+int file_write(sqlite3_file*, const void* data, int amount, sqlite3_int64 offset) {
   auto start = static_cast<uint64_t>(offset);
   auto size = static_cast<uint64_t>(amount);
-  if (start + size > bytes.size()) bytes.resize(start + size);
-  std::memcpy(bytes.data() + start, data, size);
+  grow(start + size);
+  std::memcpy(image().bytes.data() + start, data, size);
   mark_dirty(start, size);
   return SQLITE_OK;
 }
@@ -83,7 +94,10 @@ int file_write(sqlite3_file*, const void* data, int amount, sqlite3_int64 offset
 int file_truncate(sqlite3_file*, sqlite3_int64 size) {
   Image& img = image();
   auto new_size = static_cast<uint64_t>(size);
-  if (new_size >= img.bytes.size()) return SQLITE_OK;
+  if (new_size >= img.bytes.size()) {
+    grow(new_size);
+    return SQLITE_OK;
+  }
   img.bytes.resize(new_size);
   // Blocks past the end are dropped by the size; a shortened last block must be rewritten.
   uint64_t blocks = (new_size + kPageBlockSize - 1) / kPageBlockSize;
