@@ -2,9 +2,10 @@
 // native CLI), loads each into the browser's page store, and measures in headless Chromium:
 // durable single save (with the raw IndexedDB cost of the same blocks), start-up, search per
 // keystroke, frame time while scrolling and sorting, idle main-thread busy time, sync export
-// and import, the app's compressed size, and the same core operations natively. Prints one
-// table of medians; ratios come from the same run. Not a test: nothing here passes or fails.
-//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR]
+// and import, every dashboard report (report.<name>), the app's compressed size, and the same
+// core operations natively. Prints one table of medians; ratios come from the same run. Not a
+// test: nothing here passes or fails. --only reports measures start-up and the reports alone.
+//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR] [--only reports]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +26,7 @@ if (!cli) {
 }
 const sizes = arg('sizes', '1k,100k').split(',');
 const runs = Number(arg('runs', 7));
+const only = arg('only', '');
 const work = arg('work', fs.existsSync('/dev/shm') ? '/dev/shm/kervan-bench' : path.join(os.tmpdir(), 'kervan-bench'));
 fs.mkdirSync(work, { recursive: true });
 
@@ -34,6 +36,16 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const rows = [];
+// The dashboard's reports as the UI asks for them (Turkey's offset, so periods have edges).
+const reportCalls = [
+  ['report.pipeline', {}],
+  ['report.forecast', { utc_offset_minutes: 180 }],
+  ['report.results', { period: 'this_year', utc_offset_minutes: 180 }],
+  ['report.team', { period: 'this_year', utc_offset_minutes: 180 }],
+  ['report.funnel', { period: 'this_year', utc_offset_minutes: 180 }],
+  ['report.forecast_history', { utc_offset_minutes: 180 }],
+];
+const nativeReport = {};
 const row = (what, size, value, unit, note = '') => {
   rows.push({ what, size, value, unit, note });
   console.error(`  ${what} [${size}]: ${Number.isFinite(value) ? value.toFixed(2) : value} ${unit} ${note}`);
@@ -129,11 +141,33 @@ async function browserRuns(site, size) {
     const startups = [];
     for (let i = 0; i < runs; i++) {
       await s.page.goto(site.app);
-      await s.page.waitForFunction(() => window.kervan && window.kervan.ui && window.kervan.ui.frames() > 0, null, { timeout: 120000, polling: 5 });
+      // frames() throws while the module is still starting; that counts as "not yet".
+      await s.page.waitForFunction(() => { try { return window.kervan.ui.frames() > 0; } catch { return false; } }, null, { timeout: 120000, polling: 5 });
       startups.push(await s.page.evaluate(() => window.kervan.ready.then(() => performance.now())));
     }
     row('start-up to first interactive frame', size, median(startups), 'ms');
     await t.waitForItem(s.page, (i) => i.label === 'Save');
+
+    // Each report through the page's bridge, as the dashboard calls it.
+    const reports = await s.page.evaluate(async ({ calls, runs }) => {
+      const out = {};
+      for (const [name, args] of calls) {
+        const times = [];
+        for (let i = 0; i < runs; i++) {
+          const t0 = performance.now();
+          const r = await window.kervan.call(name, args);
+          times.push(performance.now() - t0);
+          if (r.error) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
+        }
+        out[name] = times;
+      }
+      return out;
+    }, { calls: reportCalls, runs });
+    for (const [name] of reportCalls) {
+      const wasm = median(reports[name]), native = nativeReport[`${name} ${size}`];
+      row(name, size, wasm, 'ms', `(native ${native.toFixed(2)} ms, wasm/native ${(wasm / native).toFixed(2)}×)`);
+    }
+    if (only === 'reports') return;
 
     // Durable save of one lead, and the raw cost of putting as many blocks into IndexedDB.
     const save = await s.page.evaluate(async (runs) => {
@@ -245,6 +279,12 @@ async function browserRuns(site, size) {
 }
 
 async function nativeRuns(db, size) {
+  for (const [name, args] of reportCalls) {
+    const times = await nativeTimes(db, Array.from({ length: runs + 1 }, () => ({ command: name, args })));
+    nativeReport[`${name} ${size}`] = median(times.slice(1));  // the first call also opens the file
+    row(`native: ${name}`, size, nativeReport[`${name} ${size}`], 'ms');
+  }
+  if (only === 'reports') return;
   const list = await nativeTimes(db, [{ command: 'lead.list', args: { limit: 1, sort: 'name' } }]);
   void list;
   const proc = spawn(cli, ['--db', db, 'call', 'lead.list', '{"limit":1,"sort":"name"}'], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -236,7 +236,7 @@ Json activity_list(CommandContext& ctx, const Json& args) {
                       : " AND NOT (done = 0 AND due_at <> '' AND due_at < " + n + ")";
   }
   if (auto done = reader.boolean("done")) where += *done ? " AND done = 1" : " AND done = 0";
-  add_search_terms(reader.text("query", {500}).value_or(""), where, params);
+  add_search_terms("activities", reader.text("query", {500}).value_or(""), where, params);
   std::string sort = reader.text("sort", {40}).value_or("");
   if (sort.empty()) sort = "due_at";
   bool desc = sort[0] == '-';
@@ -275,12 +275,10 @@ Json timeline_get(CommandContext& ctx, const Json& args) {
     events.push_back({{"at", at}, {"kind", "activity"}, {"activity", activity_view(ctx, a, ctx.clock.now_ms())}});
   }
   // Field changes: the latest stamp of each field (the change log keeps the last write).
-  Statement st(ctx.db, "SELECT field, stamp FROM field_stamps WHERE entity = ?1 AND record_id = ?2");
-  st.bind(1, ref.first).bind(2, ref.second);
-  while (st.step()) {
-    auto stamp = HlcStamp::parse(st.column_text(1));
+  for (const auto& [field, text] : ctx.changes.record_stamps(ref.first, ref.second)) {
+    auto stamp = HlcStamp::parse(text);
     if (!stamp) continue;
-    events.push_back({{"at", format_iso8601(stamp->wall_ms)}, {"kind", "field"}, {"field", st.column_text(0)}});
+    events.push_back({{"at", format_iso8601(stamp->wall_ms)}, {"kind", "field"}, {"field", field}});
   }
   if (ref.first == "deal") {
     for (auto& e : select_rows(ctx.db, history_table(), "deal_id = ?1", {ref.second})) {

@@ -68,58 +68,18 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
-void ChangeLog::stamp_fields(std::string_view entity, std::string_view record_id,
-                             const std::vector<std::string>& fields, const HlcStamp& stamp) {
-  Statement st(db_,
-               "INSERT INTO field_stamps(entity, record_id, field, stamp) VALUES(?1, ?2, ?3, ?4) "
-               "ON CONFLICT(entity, record_id, field) DO UPDATE SET stamp = excluded.stamp");
-  std::string text = stamp.to_string();
-  for (const auto& field : fields) {
-    st.bind(1, entity).bind(2, record_id).bind(3, field).bind(4, text);
-    st.run();
-    st.reset();
-  }
-}
-
 void ChangeLog::record_delete(std::string_view entity, std::string_view record_id, const HlcStamp& stamp) {
-  Statement drop(db_, "DELETE FROM field_stamps WHERE entity = ?1 AND record_id = ?2");
-  drop.bind(1, entity).bind(2, record_id).run();
+  drop_stamps(entity, record_id);
   Statement tomb(db_,
                  "INSERT INTO tombstones(entity, record_id, stamp) VALUES(?1, ?2, ?3) "
                  "ON CONFLICT(entity, record_id) DO UPDATE SET stamp = excluded.stamp");
   tomb.bind(1, entity).bind(2, record_id).bind(3, stamp.to_string()).run();
 }
 
-std::string ChangeLog::field_stamp(std::string_view entity, std::string_view record_id, std::string_view field) {
-  Statement st(db_, "SELECT stamp FROM field_stamps WHERE entity = ?1 AND record_id = ?2 AND field = ?3");
-  st.bind(1, entity).bind(2, record_id).bind(3, field);
-  return st.step() ? st.column_text(0) : std::string();
-}
-
 bool ChangeLog::is_deleted(std::string_view entity, std::string_view record_id) {
   Statement st(db_, "SELECT 1 FROM tombstones WHERE entity = ?1 AND record_id = ?2");
   st.bind(1, entity).bind(2, record_id);
   return st.step();
-}
-
-}  // namespace kervan
-
-namespace kervan {
-
-std::map<std::string, std::string> ChangeLog::record_stamps(std::string_view entity, std::string_view record_id) {
-  Statement st(db_, "SELECT field, stamp FROM field_stamps WHERE entity = ?1 AND record_id = ?2");
-  st.bind(1, entity).bind(2, record_id);
-  std::map<std::string, std::string> out;
-  while (st.step()) out[st.column_text(0)] = st.column_text(1);
-  return out;
-}
-
-void ChangeLog::set_stamp(std::string_view entity, std::string_view record_id, std::string_view field,
-                          std::string_view stamp) {
-  Statement st(db_,
-               "INSERT INTO field_stamps(entity, record_id, field, stamp) VALUES(?1, ?2, ?3, ?4) "
-               "ON CONFLICT(entity, record_id, field) DO UPDATE SET stamp = excluded.stamp");
-  st.bind(1, entity).bind(2, record_id).bind(3, field).bind(4, stamp).run();
 }
 
 std::string ChangeLog::tombstone(std::string_view entity, std::string_view record_id) {

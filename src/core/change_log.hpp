@@ -1,10 +1,13 @@
 // The one place where record identity and change tracking live, shared by every entity:
 // each field write gets a hybrid logical clock stamp, each delete leaves a tombstone.
-// Sync (export/import) reads these tables; entity code only calls the functions below.
+// Sync (export/import) reads these through the functions below; entity code only writes.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -21,6 +24,9 @@ std::string derived_uuid(std::string_view name);
 // True for the 36-character lowercase form 8-4-4-4-12 of hex digits.
 bool is_uuid(std::string_view text);
 
+using FieldStamps = std::map<std::string, std::string>;         // field -> stamp text
+using RecordKey = std::pair<std::string, std::string>;          // entity, record id
+
 class ChangeLog {
  public:
   explicit ChangeLog(Database& db) : db_(db) {}
@@ -34,17 +40,49 @@ class ChangeLog {
   std::string field_stamp(std::string_view entity, std::string_view record_id, std::string_view field);
   bool is_deleted(std::string_view entity, std::string_view record_id);
 
-  // For sync. Every stamped field of a record: field -> stamp text.
-  std::map<std::string, std::string> record_stamps(std::string_view entity, std::string_view record_id);
-  // Stores one field's stamp as received (no local tick).
-  void set_stamp(std::string_view entity, std::string_view record_id, std::string_view field, std::string_view stamp);
+  // For sync. Every stamped field of a record.
+  FieldStamps record_stamps(std::string_view entity, std::string_view record_id);
+  // Every stamped field of every record (one read for a whole export or import).
+  std::map<RecordKey, FieldStamps> all_stamps();
+  // The records with a field stamped after `since` (a stamp text).
+  std::vector<RecordKey> stamped_after(const std::string& since);
+  // Stores fields' stamps as received (no local tick); other fields keep theirs.
+  void set_stamps(std::string_view entity, std::string_view record_id, const FieldStamps& stamps);
+  // Drops the record's field stamps (its tombstone, if any, stays).
+  void drop_stamps(std::string_view entity, std::string_view record_id);
   // The tombstone stamp of a record, or "" when it was never deleted.
   std::string tombstone(std::string_view entity, std::string_view record_id);
   // Keeps the later of the stored and the given tombstone stamp (adds one when there is none).
   void merge_tombstone(std::string_view entity, std::string_view record_id, std::string_view stamp);
 
  private:
+  // Small numbers for the device ids and field names that stamps use (tables stamp_devices
+  // and stamp_fields), cached; reloaded after any rollback, which may have removed new ones.
+  struct Names {
+    std::unordered_map<std::string, int64_t> number;
+    std::unordered_map<int64_t, std::string> text;
+  };
+  struct Stamp {
+    int64_t wall = 0;
+    int64_t counter = 0;
+    int64_t device = 0;
+  };
+  using Packed = std::map<int64_t, Stamp>;  // field number -> stamp
+
+  static bool parse(std::string_view text, Packed& out, int64_t& newest);
+  void load_names();
+  int64_t number_of(Names& names, const std::string& text);
+  const std::string& text_of(Names& names, int64_t no);
+  Stamp pack(const HlcStamp& stamp);
+  std::string unpack(const Stamp& stamp);
+  FieldStamps unpack(const Packed& packed);
+  Packed read_packed(std::string_view entity, std::string_view record_id);
+  void write_packed(std::string_view entity, std::string_view record_id, const Packed& packed);
+
   Database& db_;
+  Names devices_;
+  Names fields_;
+  uint64_t names_generation_ = UINT64_MAX;
 };
 
 }  // namespace kervan

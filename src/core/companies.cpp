@@ -131,12 +131,12 @@ Json company_list(CommandContext& ctx, const Json& args) {
   if (auto tag = reader.text("tag", {60}); tag && !tag->empty()) {
     add_tag_filter(company_type(), *tag, where, params);
   }
-  add_search_terms(reader.text("query", {500}).value_or(""), where, params);
+  Search search = add_search_terms("companies", reader.text("query", {500}).value_or(""), where, params);
   std::string sort = reader.text("sort", {40}).value_or("name");
   if (sort.empty()) sort = "name";
   std::string order = order_by(company_type(), sort, {"name", "city", "country", "owner", "created_at", "updated_at"});
   Paging paging = read_paging(reader);
-  return list_records(ctx.db, company_type(), where, params, order, paging.limit, paging.offset, sort);
+  return list_records(ctx.db, company_type(), where, params, order, paging.limit, paging.offset, sort, search);
 }
 
 }  // namespace

@@ -98,12 +98,12 @@ Json contact_list(CommandContext& ctx, const Json& args) {
   if (auto tag = reader.text("tag", {60}); tag && !tag->empty()) {
     add_tag_filter(contact_type(), *tag, where, params);
   }
-  add_search_terms(reader.text("query", {500}).value_or(""), where, params);
+  Search search = add_search_terms("contacts", reader.text("query", {500}).value_or(""), where, params);
   std::string sort = reader.text("sort", {40}).value_or("name");
   if (sort.empty()) sort = "name";
   std::string order = order_by(contact_type(), sort, {"name", "title", "owner", "created_at", "updated_at"});
   Paging paging = read_paging(reader);
-  Json result = list_records(ctx.db, contact_type(), where, params, order, paging.limit, paging.offset, sort);
+  Json result = list_records(ctx.db, contact_type(), where, params, order, paging.limit, paging.offset, sort, search);
   for (auto& item : result["items"]) item = with_warnings(std::move(item));
   return result;
 }

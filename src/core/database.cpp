@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "core/change_log.hpp"
 #include "core/text.hpp"
 
 namespace kervan {
@@ -30,6 +31,42 @@ void fold_function(sqlite3_context* context, int, sqlite3_value** argv) {
   sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+// uuid_blob(x): a UUID in its lowercase 36-character form as its 16 bytes (indexes that name
+// records keep 20 bytes less per row); anything else unchanged. uuid_text(x) is the inverse.
+void uuid_blob_function(sqlite3_context* context, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_TEXT) {
+    std::string_view id(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])),
+                        static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+    if (is_uuid(id)) {
+      unsigned char bytes[16];
+      std::size_t n = 0;
+      auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+      for (std::size_t i = 0; i < id.size(); i += id[i] == '-' ? 1 : 2) {
+        if (id[i] != '-') bytes[n++] = static_cast<unsigned char>(nibble(id[i]) * 16 + nibble(id[i + 1]));
+      }
+      sqlite3_result_blob(context, bytes, 16, SQLITE_TRANSIENT);
+      return;
+    }
+  }
+  sqlite3_result_value(context, argv[0]);
+}
+
+void uuid_text_function(sqlite3_context* context, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_BLOB && sqlite3_value_bytes(argv[0]) == 16) {
+    const auto* bytes = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
+    static const char digits[] = "0123456789abcdef";
+    std::string id;
+    for (int i = 0; i < 16; ++i) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) id += '-';
+      id += digits[bytes[i] >> 4];
+      id += digits[bytes[i] & 15];
+    }
+    sqlite3_result_text64(context, id.data(), id.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return;
+  }
+  sqlite3_result_value(context, argv[0]);
+}
+
 }  // namespace
 
 Database::Database(const std::string& path) {
@@ -44,6 +81,10 @@ Database::Database(const std::string& path) {
   sqlite3_create_collation(db_, "TURKISH", SQLITE_UTF8, nullptr, &turkish_collation);
   sqlite3_create_function(db_, "kervan_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &fold_function,
                           nullptr, nullptr);
+  sqlite3_create_function(db_, "uuid_blob", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &uuid_blob_function,
+                          nullptr, nullptr);
+  sqlite3_create_function(db_, "uuid_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &uuid_text_function,
+                          nullptr, nullptr);
   exec("PRAGMA foreign_keys = ON");
 }
 
@@ -51,6 +92,8 @@ Database::~Database() { sqlite3_close_v2(db_); }
 
 void Database::exec(std::string_view sql) {
   std::string owned(sql);
+  std::size_t start = owned.find_first_not_of(" \t\r\n");
+  if (start != std::string::npos && sqlite3_strnicmp(owned.c_str() + start, "ROLLBACK", 8) == 0) ++rollbacks_;
   char* error = nullptr;
   int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &error);
   if (rc != SQLITE_OK) {

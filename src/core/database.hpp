@@ -35,9 +35,13 @@ class Database {
   void exec(std::string_view sql);
   sqlite3* handle() const { return db_; }
   int64_t changes() const;
+  // How many ROLLBACKs (to savepoints too) ran through exec(): caches of table contents
+  // compare it to know that rows they saw may be gone.
+  uint64_t rollbacks() const { return rollbacks_; }
 
  private:
   sqlite3* db_ = nullptr;
+  uint64_t rollbacks_ = 0;
 };
 
 // One prepared statement. Bind with 1-based indexes, step, read columns 0-based.

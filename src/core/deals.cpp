@@ -568,7 +568,8 @@ Json deal_list(CommandContext& ctx, const Json& args) {
     params.push_back(to);
     where += " AND expected_close <> '' AND expected_close <= ?" + std::to_string(params.size());
   }
-  add_search_terms(reader.text("query", {500}).value_or(""), where, params);
+  Search search = add_search_terms("deals", reader.text("query", {500}).value_or(""), where, params);
+  add_match_filter("deals", index_query(ctx.db, "deals", search, where, params), false, where, params);
   std::string sort = reader.text("sort", {40}).value_or("");
   if (sort.empty()) sort = "-created_at";
   bool descending = sort[0] == '-';

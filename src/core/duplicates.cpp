@@ -124,11 +124,12 @@ std::vector<Candidate> find_candidates(Database& db, std::string_view subject_en
       companies = companies || e == "company";
     }
     // Keys are cheap; a key shared by very many records (a switchboard number) is capped.
-    Statement any_entity(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 AND entity IN (" + in + ") LIMIT 500");
+    Statement any_entity(db, "SELECT entity, uuid_text(record) FROM dedupe_keys WHERE key = ?1 AND entity IN (" + in +
+                                 ") LIMIT 500");
     // A company name ("co:") only leads to company records: two people are never alike for
     // sharing an employer (dedupe.cpp proves person pairs share a person key), and every lead
     // of a big trade show's exhibitor would otherwise be loaded and scored for each row.
-    Statement companies_only(db, "SELECT entity, record_id FROM dedupe_keys WHERE key = ?1 AND entity = 'company' LIMIT 500");
+    Statement companies_only(db, "SELECT entity, uuid_text(record) FROM dedupe_keys WHERE key = ?1 AND entity = 'company' LIMIT 500");
     for (const auto& key : keys) {
       bool company_key = key.starts_with("co:");
       if (company_key && !companies) continue;
@@ -227,10 +228,10 @@ Json duplicates_command(CommandContext& ctx, const Json& args, std::string_view 
 }  // namespace
 
 void refresh_dedupe_keys(Database& db, std::string_view entity, std::string_view id, const Json& record) {
-  Statement drop(db, "DELETE FROM dedupe_keys WHERE entity = ?1 AND record_id = ?2");
+  Statement drop(db, "DELETE FROM dedupe_keys WHERE entity = ?1 AND record = uuid_blob(?2)");
   drop.bind(1, entity).bind(2, id).run();
   if (record.is_null()) return;
-  Statement add(db, "INSERT OR IGNORE INTO dedupe_keys(key, entity, record_id) VALUES(?1, ?2, ?3)");
+  Statement add(db, "INSERT OR IGNORE INTO dedupe_keys(key, entity, record) VALUES(?1, ?2, uuid_blob(?3))");
   for (const auto& key : keys_of(db, entity, record)) {
     add.bind(1, key).bind(2, entity).bind(3, id);
     add.run();

@@ -188,14 +188,14 @@ Json lead_list(CommandContext& ctx, const Json& args) {
     params.push_back(format_iso8601(edge));
     where += std::string(" AND created_at ") + (from ? ">= ?" : "<= ?") + std::to_string(params.size());
   }
-  add_search_terms(reader.text("query", {500}).value_or(""), where, params);
+  Search search = add_search_terms("leads", reader.text("query", {500}).value_or(""), where, params);
   std::string sort = reader.text("sort", {40}).value_or("-created_at");
   if (sort.empty()) sort = "-created_at";
   std::string order = order_by(lead_type(), sort,
                                {"name", "company", "title", "city", "country", "source", "event", "owner", "status",
                                 "created_at", "updated_at"});
   Paging paging = read_paging(reader);
-  Json result = list_records(ctx.db, lead_type(), where, params, order, paging.limit, paging.offset, sort);
+  Json result = list_records(ctx.db, lead_type(), where, params, order, paging.limit, paging.offset, sort, search);
   for (auto& item : result["items"]) item = with_warnings(std::move(item));
   return result;
 }

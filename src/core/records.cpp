@@ -2,6 +2,7 @@
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
+#include <algorithm>
 #include <cctype>
 
 #include "core/database.hpp"
@@ -304,16 +305,86 @@ void delete_record(CommandContext& ctx, const RecordType& type, std::string_view
   ctx.changes.record_delete(type.entity, id, ctx.clock.tick());
 }
 
-void add_search_terms(std::string_view query, std::string& where, std::vector<std::string>& params) {
+namespace {
+
+// Tables with a trigram index "<table>_search" over search_text (schema migration 8).
+bool has_search_index(std::string_view table) {
+  return table == "leads" || table == "contacts" || table == "companies" || table == "deals";
+}
+
+// An FTS5 string: in double quotes, a quote doubled (folded text has none, but be exact).
+std::string fts_phrase(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::size_t count_code_points(const std::string& word) {
+  std::size_t n = 0;
+  for (char c : word) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+Search add_search_terms(std::string_view table, std::string_view query, std::string& where,
+                        std::vector<std::string>& params) {
+  Search search;
   std::string folded = text::fold(query);
+  bool indexed = has_search_index(table);
   std::size_t start = 0;
   while (start < folded.size()) {
     std::size_t end = folded.find(' ', start);
     if (end == std::string::npos) end = folded.size();
-    params.push_back("%" + folded.substr(start, end - start) + "%");
-    where += " AND search_text LIKE ?" + std::to_string(params.size());
+    std::string word = folded.substr(start, end - start);
+    search.any = true;
+    // A trigram phrase matches exactly the texts holding the word; 2 letters are looked up
+    // through the trigrams they begin; 1 letter is read with LIKE.
+    std::size_t letters = count_code_points(word);
+    if (indexed && letters == 2) {
+      search.pairs.push_back(word);
+    } else if (indexed && letters >= 3) {
+      search.match += (search.match.empty() ? "" : " AND ") + fts_phrase(word);
+    } else {
+      params.push_back("%" + word + "%");
+      where += " AND search_text LIKE ?" + std::to_string(params.size());
+    }
     start = end + 1;
   }
+  return search;
+}
+
+std::string index_query(Database& db, std::string_view table, const Search& search, std::string& where,
+                        std::vector<std::string>& params) {
+  std::string query = search.match;
+  for (const auto& pair : search.pairs) {
+    // Every value in search_text is followed by a space, so each 2 letters of it begin one of
+    // the index's trigrams: the rows holding them are the rows of those trigrams.
+    Statement st(db, "SELECT term FROM " + std::string(table) + "_search_terms WHERE term >= ?1 AND term < ?2 LIMIT " +
+                         std::to_string(kMaxPairTrigrams + 1));
+    st.bind(1, pair).bind(2, pair + "\xff");
+    std::vector<std::string> terms;
+    while (st.step()) terms.push_back(st.column_text(0));
+    if (terms.size() > kMaxPairTrigrams) {  // a pair in very many words: read the rows instead
+      params.push_back("%" + pair + "%");
+      where += " AND search_text LIKE ?" + std::to_string(params.size());
+      continue;
+    }
+    // No trigram: a 2-letter phrase, which the index matches nowhere.
+    std::string group = terms.empty() ? fts_phrase(pair) : "";
+    for (const auto& term : terms) group += (group.empty() ? "" : " OR ") + fts_phrase(term);
+    query += (query.empty() ? "(" : " AND (") + group + ")";
+  }
+  return query;
+}
+
+void add_match_filter(std::string_view table, const std::string& match, bool filter_only, std::string& where,
+                      std::vector<std::string>& params) {
+  if (match.empty()) return;
+  params.push_back(match);
+  std::string index = std::string(table) + "_search";
+  where += std::string(" AND ") + (filter_only ? "+" : "") + std::string(table) + ".rowid IN (SELECT rowid FROM " +
+           index + " WHERE " + index + " MATCH ?" + std::to_string(params.size()) + ")";
 }
 
 void add_tag_filter(const RecordType& type, std::string_view tag, std::string& where, std::vector<std::string>& params) {
@@ -341,17 +412,40 @@ std::string order_by(const RecordType& type, std::string_view sort, const std::v
   const FieldDef* f = type.field(name);
   bool text = f && f->kind == FieldKind::text;
   std::string direction = descending ? " DESC" : " ASC";
-  return " ORDER BY " + std::string(name) + (text ? " COLLATE TURKISH" : "") + direction + ", created_at" + direction +
-         ", id";
+  // Ties in creation order, then by id; the indexes of the sort columns end with created_at.
+  std::string then = name == "created_at" ? "" : ", created_at" + direction;
+  return " ORDER BY " + std::string(name) + (text ? " COLLATE TURKISH" : "") + direction + then + ", id";
 }
 
-Json list_records(Database& db, const RecordType& type, const std::string& where, const std::vector<std::string>& params,
-                  const std::string& order, int64_t limit, int64_t offset, std::string_view sort) {
-  std::string from = " FROM " + std::string(type.table) + " WHERE 1" + where;
-  Statement count(db, "SELECT count(*)" + from);
+namespace {
+
+int64_t count_rows(Database& db, const std::string& sql, const std::vector<std::string>& params) {
+  Statement count(db, sql);
   for (std::size_t i = 0; i < params.size(); ++i) count.bind(static_cast<int>(i + 1), params[i]);
   count.step();
-  int64_t total = count.column_int(0);
+  return count.column_int(0);
+}
+
+}  // namespace
+
+Json list_records(Database& db, const RecordType& type, std::string where, std::vector<std::string> params,
+                  const std::string& order, int64_t limit, int64_t offset, std::string_view sort, const Search& search) {
+  std::string table(type.table);
+  // A search counts its matches only up to a cap: past it the count is a scan of the table
+  // (a 1-letter word matches nearly every row) and a list shows "1000+" anyway.
+  int64_t cap = std::max<int64_t>(kSearchCountCap, offset + limit);
+  int64_t matches = -1;  // rows the index query matches, up to cap + 1
+  std::string match = index_query(db, table, search, where, params);
+  bool other_filters = !where.empty();
+  if (!match.empty()) {
+    matches = count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM " + table + "_search WHERE " + table +
+                                 "_search MATCH ?1 LIMIT " + std::to_string(cap + 1) + ")",
+                         {match});
+    // Many matches: walk the sort order's index and test each row against the match set, which
+    // stops after a page; few: read just the matches and sort them.
+    add_match_filter(table, match, matches > kSearchCountCap, where, params);
+  }
+  std::string from = " FROM " + table + " WHERE 1" + where;
   Statement st(db, "SELECT " + type.select_columns() + from + order + " LIMIT ?" + std::to_string(params.size() + 1) +
                        " OFFSET ?" + std::to_string(params.size() + 2));
   for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i + 1), params[i]);
@@ -359,7 +453,22 @@ Json list_records(Database& db, const RecordType& type, const std::string& where
   st.bind(static_cast<int>(params.size() + 2), offset);
   Json items = Json::array();
   while (st.step()) items.push_back(read_row(st, type));
-  return Json{{"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}, {"sort", sort}};
+
+  int64_t total = 0;
+  if (static_cast<int64_t>(items.size()) < limit && (offset == 0 || !items.empty())) {
+    total = offset + static_cast<int64_t>(items.size());  // the last page: nothing to count
+  } else if (matches >= 0 && !other_filters) {
+    total = matches;  // the index query is the whole filter
+  } else if (search.any) {
+    total = count_rows(db, "SELECT count(*) FROM (SELECT 1" + from + " LIMIT " + std::to_string(cap + 1) + ")", params);
+  } else {
+    total = count_rows(db, "SELECT count(*)" + from, params);
+  }
+  bool capped = search.any && total > cap;
+  if (capped) total = cap;
+  Json reply{{"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}, {"sort", sort}};
+  if (capped) reply["total_capped"] = true;
+  return reply;
 }
 
 }  // namespace kervan

@@ -90,9 +90,31 @@ void delete_record(CommandContext& ctx, const RecordType& type, std::string_view
 // Folded text of the searchable fields (and the digits of phone fields).
 std::string search_text_of(const RecordType& type, const Json& record);
 
-// WHERE fragments for a Turkish-aware search: every folded word of `query` must appear.
-// Appends to where/params.
-void add_search_terms(std::string_view query, std::string& where, std::vector<std::string>& params);
+// A list's search: every folded word of the query must appear in search_text.
+struct Search {
+  bool any = false;   // the query had a word
+  std::string match;  // FTS5 query for the table's trigram index (words of 3+ letters); empty: none
+  std::vector<std::string> pairs;  // 2-letter words, looked up through the index's trigrams
+};
+
+// A 2-letter word that begins more trigrams than this is searched with LIKE instead.
+constexpr std::size_t kMaxPairTrigrams = 64;
+
+// Adds LIKE fragments to where/params for the words the index cannot take (1 letter, or a
+// table without an index) and returns the rest for index_query.
+Search add_search_terms(std::string_view table, std::string_view query, std::string& where,
+                        std::vector<std::string>& params);
+
+// The whole index query of a search (its 2-letter words resolved through the index's list of
+// trigrams); a 2-letter word beginning too many trigrams becomes a LIKE fragment in where.
+std::string index_query(Database& db, std::string_view table, const Search& search, std::string& where,
+                        std::vector<std::string>& params);
+
+// WHERE fragment: rows whose search text holds every word of `match` (the table's trigram
+// index). `filter_only` keeps SQLite from reading the rows through the index (for many
+// matches a walk in the sort order that tests each row stops sooner).
+void add_match_filter(std::string_view table, const std::string& match, bool filter_only, std::string& where,
+                      std::vector<std::string>& params);
 
 // WHERE fragment: the record's tags (a JSON array column) hold `tag`, compared folded.
 void add_tag_filter(const RecordType& type, std::string_view tag, std::string& where, std::vector<std::string>& params);
@@ -107,9 +129,13 @@ Paging read_paging(const ArgsReader& reader);
 // "name" or "-created_at" -> " ORDER BY ..." for the allowed keys (text sorts in Turkish order).
 std::string order_by(const RecordType& type, std::string_view sort, const std::vector<std::string_view>& allowed);
 
-// Runs a counted, paged list query: {"items", "total", "limit", "offset", "sort"}.
-Json list_records(Database& db, const RecordType& type, const std::string& where,
-                  const std::vector<std::string>& params, const std::string& order, int64_t limit, int64_t offset,
-                  std::string_view sort);
+// Matches a search counts before it stops: total is then this (or offset + limit if more).
+constexpr int64_t kSearchCountCap = 1000;
+
+// Runs a counted, paged list query: {"items", "total", "limit", "offset", "sort"}. With a
+// search, total stops at the cap and "total_capped": true says there are more.
+Json list_records(Database& db, const RecordType& type, std::string where, std::vector<std::string> params,
+                  const std::string& order, int64_t limit, int64_t offset, std::string_view sort,
+                  const Search& search = {});
 
 }  // namespace kervan

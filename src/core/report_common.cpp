@@ -134,6 +134,47 @@ std::pair<std::string, std::string> period_bounds(const Period& period, const Fr
   return {frame.day_start_iso(period.first_day), frame.day_start_iso(period.last_day + 1)};
 }
 
+namespace {
+
+// The UTC month starts at or before and at or after a time.
+int64_t month_floor_ms(int64_t ms) { return month_start(floor_div(ms, kDayMs)) * kDayMs; }
+int64_t month_ceil_ms(int64_t ms) {
+  int64_t floor = month_floor_ms(ms);
+  return floor == ms ? ms : month_start(floor_div(ms, kDayMs), 1) * kDayMs;
+}
+std::string month_key(int64_t ms) { return day_text(floor_div(ms, kDayMs)).substr(0, 7); }
+
+}  // namespace
+
+std::vector<Piece> period_pieces(const Period& period, const Frame& frame) {
+  const int64_t offset_ms = int64_t{frame.utc_offset_minutes} * 60000;
+  const int64_t start = period.first_day * kDayMs - offset_ms;
+  const int64_t end = (period.last_day + 1) * kDayMs - offset_ms;
+  auto raw = [](int sign, int64_t from, int64_t to) { return Piece{sign, false, format_iso8601(from), format_iso8601(to)}; };
+  std::vector<Piece> pieces;
+  int64_t raw_length = 0;
+  // Each edge is rounded to the nearer month start; the rows between are added or taken away.
+  int64_t first = month_floor_ms(start), up = month_ceil_ms(start);
+  if (start - first > up - start) {
+    first = up;
+    if (up != start) pieces.push_back(raw(1, start, up));
+  } else if (first != start) {
+    pieces.push_back(raw(-1, first, start));
+  }
+  raw_length += std::abs(first - start);
+  int64_t last = month_floor_ms(end), last_up = month_ceil_ms(end);
+  if (end - last > last_up - end) {
+    last = last_up;
+    if (last_up != end) pieces.push_back(raw(-1, end, last_up));
+  } else if (last != end) {
+    pieces.push_back(raw(1, last, end));
+  }
+  raw_length += std::abs(end - last);
+  if (first >= last || raw_length >= end - start) return {raw(1, start, end)};
+  pieces.push_back(Piece{1, true, month_key(first), month_key(last)});
+  return pieces;
+}
+
 void echo_period(Json& inputs, const Period& period) {
   inputs["period"] = period.name;
   inputs["from"] = day_text(period.first_day);
@@ -175,7 +216,7 @@ int64_t MoneyTally::base_weighted(const Frame& frame) const {
 void MoneyTally::collect_unconverted(const Frame& frame,
                                      std::map<std::string, std::pair<int64_t, int64_t>>& out) const {
   for (const auto& [key, g] : groups_) {
-    if (rate_of(frame, key)) continue;
+    if (g.count == 0 || rate_of(frame, key)) continue;  // 0: rows added and taken away again
     auto& slot = out[key.first];
     slot.first += g.count;
     slot.second += static_cast<int64_t>(g.amount);

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <map>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -50,64 +49,71 @@ struct FunnelStage {
 using SourceEvent = std::pair<std::string, std::string>;
 
 struct Filters {
-  std::string start, end, owner, source, event;
-  // Long periods read the whole covering index leads_for_funnel in GROUP BY order (no sort)
-  // and join from the deals side; short ones read a range of created_at. Without statistics
-  // SQLite cannot tell which is cheaper, so the length of the period decides ("+" keeps
-  // SQLite from using the created_at index).
-  bool long_period = false;
+  std::string owner, source, event;
 };
 
-// The cohort condition on leads l, with ?1..?5 = start, end, owner, source, event.
-std::string cohort(const Filters& f) {
-  std::string created = f.long_period ? "+l.created_at" : "l.created_at";
-  return created + " >= ?1 AND " + created + " < ?2 AND (?3 = '' OR l.owner = ?3) AND (?4 = '' OR l.source = ?4) "
-         "AND (?5 = '' OR l.event = ?5)";
-}
-
-// Leads l joined with the deals d they became, from the cheaper side.
-std::string lead_deals(const Filters& f) {
-  return f.long_period ? "FROM deals d CROSS JOIN leads l ON l.id = d.source_lead_id WHERE d.source_lead_id IS NOT NULL AND "
-                       : "FROM leads l JOIN deals d ON d.source_lead_id = l.id WHERE ";
-}
-
-void bind_cohort(Statement& st, const Filters& f) {
-  st.bind(1, f.start).bind(2, f.end).bind(3, f.owner).bind(4, f.source).bind(5, f.event);
-}
-
-// The cohort per (source, event), in three grouped queries.
-std::map<SourceEvent, FunnelStage> funnel_cells(Database& db, const Frame& frame, const Filters& f) {
+// The cohort per (source, event): whole months from lead_months and lead_won_months (schema 7),
+// the edges from the leads and the deals they became; three grouped queries per piece.
+std::map<SourceEvent, FunnelStage> funnel_cells(Database& db, const Frame& frame, const report::Period& period,
+                                                const Filters& f) {
   std::map<SourceEvent, FunnelStage> cells;
-  Statement leads(db, std::string("SELECT l.source, l.event, count(*), total(l.status IN ('qualified', 'converted')), "
-                                  "total(l.status = 'converted') FROM leads l WHERE ") +
-                          cohort(f) + " GROUP BY l.source, l.event");
-  bind_cohort(leads, f);
-  while (leads.step()) {
-    FunnelStage& s = cells[{leads.column_text(0), leads.column_text(1)}];
-    s.captured = leads.column_int(2);
-    s.qualified = static_cast<int64_t>(leads.column_double(3));
-    s.converted = static_cast<int64_t>(leads.column_double(4));
+  const std::string by_key = " AND (?4 = '' OR l.source = ?4) AND (?5 = '' OR l.event = ?5) GROUP BY l.source, l.event";
+  const std::string filters = " AND (?3 = '' OR l.owner = ?3)" + by_key;
+  const std::string summary_rate = "(CASE WHEN l.rate_base = ?6 AND l.rate_micro > 0 THEN l.rate_micro ELSE 0 END)";
+  for (const auto& piece : report::period_pieces(period, frame)) {
+    auto bind = [&](Statement& st) {
+      st.bind(1, piece.from).bind(2, piece.to).bind(3, f.owner).bind(4, f.source).bind(5, f.event);
+    };
+    auto add_counts = [&](Statement& st) {
+      bind(st);
+      while (st.step()) {
+        FunnelStage& s = cells[{st.column_text(0), st.column_text(1)}];
+        s.captured += piece.sign * st.column_int(2);
+        s.qualified += piece.sign * static_cast<int64_t>(st.column_double(3));
+        s.converted += piece.sign * static_cast<int64_t>(st.column_double(4));
+        s.deals += piece.sign * static_cast<int64_t>(st.column_double(5));
+        s.deals_won += piece.sign * static_cast<int64_t>(st.column_double(6));
+        s.leads_won += piece.sign * st.column_int(7);
+      }
+    };
+    auto add_won = [&](Statement& st) {
+      bind(st);
+      st.bind(6, frame.base);
+      while (st.step()) {
+        cells[{st.column_text(0), st.column_text(1)}].won.add(st.column_text(2), st.column_int(3), 100,
+                                                              piece.sign * st.column_int(5),
+                                                              piece.sign * st.column_int(4));
+      }
+    };
+    if (piece.months) {
+      const std::string when = " WHERE l.month >= ?1 AND l.month < ?2";
+      // Everyone's cohort from the smaller lead_event_months (owner "" there is not a filter).
+      Statement leads(db, "SELECT l.source, l.event, sum(l.captured), sum(l.qualified), sum(l.converted), "
+                          "sum(l.deals), sum(l.deals_won), sum(l.leads_won) FROM " +
+                              (f.owner.empty() ? "lead_event_months l" + when + " AND ?3 = ''" + by_key
+                                               : "lead_months l" + when + filters));
+      add_counts(leads);
+      Statement won(db, "SELECT l.source, l.event, l.currency, " + summary_rate + " AS rate, sum(l.deals), "
+                        "sum(l.amount) FROM lead_won_months l" + when + filters + ", l.currency, rate");
+      add_won(won);
+    } else {
+      // INDEXED BY: for the GROUP BY order the planner otherwise scans all of leads_for_funnel.
+      const std::string leads_in = " FROM leads l INDEXED BY leads_by_created";
+      const std::string when = " WHERE l.created_at >= ?1 AND l.created_at < ?2";
+      Statement leads(db, "SELECT l.source, l.event, count(*), total(l.status IN ('qualified', 'converted')), "
+                          "total(l.status = 'converted'), 0, 0, 0" + leads_in + when + filters);
+      add_counts(leads);
+      Statement deals(db, "SELECT l.source, l.event, 0, 0, 0, count(*), total(d.status = 'won'), "
+                          "count(DISTINCT CASE WHEN d.status = 'won' THEN l.id END)" + leads_in +
+                          " JOIN deals d ON d.source_lead_id = l.id" + when + filters);
+      add_counts(deals);
+      Statement won(db, "SELECT l.source, l.event, d.currency, " + report::won_rate_sql(6) + " AS rate, count(*), "
+                        "sum(coalesce(d.won_amount, d.amount))" + leads_in + " JOIN deals d ON d.source_lead_id = l.id" +
+                        when + " AND d.status = 'won'" + filters + ", d.currency, rate");
+      add_won(won);
+    }
   }
-  // Deals from the cohort's leads: counts per (source, event), then the won amounts per currency.
-  Statement deals(db, std::string("SELECT l.source, l.event, count(*), total(d.status = 'won'), "
-                                  "count(DISTINCT CASE WHEN d.status = 'won' THEN l.id END) ") +
-                          lead_deals(f) + cohort(f) + " GROUP BY l.source, l.event");
-  bind_cohort(deals, f);
-  while (deals.step()) {
-    FunnelStage& s = cells[{deals.column_text(0), deals.column_text(1)}];
-    s.deals = deals.column_int(2);
-    s.deals_won = static_cast<int64_t>(deals.column_double(3));
-    s.leads_won = deals.column_int(4);
-  }
-  Statement won(db, std::string("SELECT l.source, l.event, d.currency, ") + report::won_rate_sql(6) +
-                        " AS rate, count(*), sum(coalesce(d.won_amount, d.amount)) " + lead_deals(f) +
-                        "d.status = 'won' AND " + cohort(f) + " GROUP BY l.source, l.event, d.currency, rate");
-  bind_cohort(won, f);
-  won.bind(6, frame.base);
-  while (won.step()) {
-    cells[{won.column_text(0), won.column_text(1)}].won.add(won.column_text(2), won.column_int(3), 100,
-                                                             won.column_int(5), won.column_int(4));
-  }
+  std::erase_if(cells, [](const auto& cell) { return cell.second.captured == 0; });  // edges taken away
   return cells;
 }
 
@@ -127,14 +133,12 @@ Json report_funnel(CommandContext& ctx, const Json& args) {
   Frame frame = report::load_frame(ctx, reader);
   report::Period period = report::read_period(reader, frame);
   Filters f;
-  std::tie(f.start, f.end) = report::period_bounds(period, frame);
   f.owner = frame.owner;
-  f.long_period = period.last_day - period.first_day > 62;
   f.source = reader.text("source", {100}).value_or("");
   // A key or a label of the lead_source list, archived ones included (old leads keep them).
   if (!f.source.empty()) f.source = resolve_list_value(ctx.db, "lead_source", f.source, "source", true);
   f.event = reader.text("event", {200}).value_or("");
-  auto cells = funnel_cells(ctx.db, frame, f);
+  auto cells = funnel_cells(ctx.db, frame, period, f);
 
   FunnelStage totals;
   std::map<std::string, FunnelStage> by_source, by_event;

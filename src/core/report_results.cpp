@@ -22,40 +22,44 @@ constexpr std::size_t kTopReasons = 5;
 struct Closed {
   MoneyTally won;
   MoneyTally lost;
-  double cycle_days = 0;  // sum over won deals, creation to closing
+  int64_t cycle_ms = 0;  // sum over won deals, creation to closing
   std::map<std::string, MoneyTally> lost_by_reason;
 
   void merge(const Closed& other) {
     won.merge(other.won);
     lost.merge(other.lost);
-    cycle_days += other.cycle_days;
+    cycle_ms += other.cycle_ms;
     for (const auto& [reason, t] : other.lost_by_reason) lost_by_reason[reason].merge(t);
   }
 };
 
-// Won and lost deals closed in [start, end), per owner, in one grouped query.
-std::map<std::string, Closed> closed_by_owner(Database& db, const Frame& frame, const std::string& start,
-                                              const std::string& end, const std::string& pipeline_id) {
-  Statement st(db,
-               "SELECT d.status, d.owner, d.currency, CASE WHEN d.status = 'won' THEN " + report::won_rate_sql(5) +
-                   " ELSE 0 END AS rate, d.lost_reason, count(*), "
-                   "sum(CASE WHEN d.status = 'won' THEN coalesce(d.won_amount, d.amount) ELSE d.amount END), "
-                   "total(julianday(d.closed_at) - julianday(d.created_at)) "
-                   "FROM deals d WHERE d.status IN ('won', 'lost') AND d.closed_at >= ?1 AND d.closed_at < ?2 "
-                   "AND (?3 = '' OR d.owner = ?3) AND (?4 = '' OR d.pipeline_id = ?4) "
-                   "GROUP BY d.status, d.owner, d.currency, rate, d.lost_reason");
-  st.bind(1, start).bind(2, end).bind(3, frame.owner).bind(4, pipeline_id).bind(5, frame.base);
+// Won and lost deals closed in the period, per owner: whole months from closed_months, the
+// edges from the deals (both through the same columns, see schema 7).
+std::map<std::string, Closed> closed_by_owner(Database& db, const Frame& frame, const report::Period& period,
+                                              const std::string& pipeline_id) {
+  const std::string rate = "CASE WHEN status = 'won' AND rate_base = ?5 AND rate_micro > 0 THEN rate_micro ELSE 0 END";
+  const std::string filters = " AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4) "
+                              "GROUP BY status, owner, currency, rate, lost_reason";
   std::map<std::string, Closed> out;
-  while (st.step()) {
-    Closed& c = out[st.column_text(1)];
-    int64_t count = st.column_int(5);
-    int64_t sum = st.column_int(6);
-    if (st.column_text(0) == "won") {
-      c.won.add(st.column_text(2), st.column_int(3), 100, sum, count);
-      c.cycle_days += st.column_double(7);
-    } else {
-      c.lost.add(st.column_text(2), 0, 100, sum, count);
-      c.lost_by_reason[st.column_text(4)].add(st.column_text(2), 0, 100, sum, count);
+  for (const auto& piece : report::period_pieces(period, frame)) {
+    Statement st(db, "SELECT status, owner, currency, " + rate + " AS rate, lost_reason, " +
+                         (piece.months ? "sum(deals), sum(amount), sum(cycle_ms) FROM closed_months "
+                                         "WHERE month >= ?1 AND month < ?2"
+                                       : "count(*), sum(amount), sum(cycle_ms) FROM closed_deal_sums "
+                                         "WHERE closed_at >= ?1 AND closed_at < ?2") +
+                         filters);
+    st.bind(1, piece.from).bind(2, piece.to).bind(3, frame.owner).bind(4, pipeline_id).bind(5, frame.base);
+    while (st.step()) {
+      Closed& c = out[st.column_text(1)];
+      int64_t count = piece.sign * st.column_int(5);
+      int64_t sum = piece.sign * st.column_int(6);
+      if (st.column_text(0) == "won") {
+        c.won.add(st.column_text(2), st.column_int(3), 100, sum, count);
+        c.cycle_ms += piece.sign * st.column_int(7);
+      } else {
+        c.lost.add(st.column_text(2), 0, 100, sum, count);
+        c.lost_by_reason[st.column_text(4)].add(st.column_text(2), 0, 100, sum, count);
+      }
     }
   }
   return out;
@@ -69,7 +73,7 @@ Json closed_json(const Frame& frame, const Closed& c) {
   Json cycle = nullptr;
   if (won_count > 0) {
     average = report::money(frame, (won_amount + won_count / 2) / won_count);
-    cycle = std::round(c.cycle_days / static_cast<double>(won_count) * 10.0) / 10.0;
+    cycle = std::round(static_cast<double>(c.cycle_ms) / static_cast<double>(report::kDayMs * won_count) * 10.0) / 10.0;
   }
   return Json{{"won", {{"count", won_count}, {"amount", report::money(frame, won_amount)}}},
               {"lost", {{"count", c.lost.count()}, {"amount", report::money(frame, c.lost.base_amount(frame))}}},
@@ -84,6 +88,7 @@ Json lost_reasons_json(Database& db, const Frame& frame, const Closed& c) {
   while (st.step()) labels[st.column_text(0)] = {st.column_text(1), st.column_text(2)};
   std::vector<Json> rows;
   for (const auto& [key, t] : c.lost_by_reason) {
+    if (t.count() == 0) continue;  // rows of an edge taken away again
     auto it = labels.find(key);
     rows.push_back({{"key", key},
                     {"label_en", it != labels.end() ? it->second.first : key},
@@ -117,9 +122,8 @@ Json report_results(CommandContext& ctx, const Json& args) {
   Frame frame = report::load_frame(ctx, reader);
   report::Period period = report::read_period(reader, frame);
   std::string pipeline_id = report::read_pipeline(ctx.db, reader);
-  auto [start, end] = report::period_bounds(period, frame);
   Closed all;
-  for (const auto& [owner, c] : closed_by_owner(ctx.db, frame, start, end, pipeline_id)) all.merge(c);
+  for (const auto& [owner, c] : closed_by_owner(ctx.db, frame, period, pipeline_id)) all.merge(c);
 
   Json inputs = {{"owner", frame.owner}, {"pipeline_id", pipeline_id}};
   report::echo_period(inputs, period);
@@ -143,36 +147,44 @@ struct OwnerWork {
   int64_t completed = 0, overdue = 0;
 };
 
-// For a long period the "+" keeps SQLite off the time indexes, so it reads the covering
-// indexes leads_for_team and activities_for_team in owner order instead of sorting.
-std::map<std::string, OwnerWork> work_by_owner(Database& db, const Frame& frame, const std::string& start,
-                                                const std::string& end, bool long_period) {
+// Leads captured (the cohort, followed to its status today, see funnel) and activities completed
+// in the period per owner, from the monthly sums and the edges' rows; overdue activities now.
+std::map<std::string, OwnerWork> work_by_owner(Database& db, const Frame& frame, const report::Period& period) {
   std::map<std::string, OwnerWork> out;
-  const std::string plus = long_period ? "+" : "";
-  // The lead cohort: captured in the period, followed to its status today (see funnel).
-  Statement leads(db,
-                  "SELECT owner, count(*), total(status IN ('qualified', 'converted')), total(status = 'converted') "
-                  "FROM leads WHERE " + plus + "created_at >= ?1 AND " + plus + "created_at < ?2 "
-                  "AND (?3 = '' OR owner = ?3) GROUP BY owner");
-  leads.bind(1, start).bind(2, end).bind(3, frame.owner);
-  while (leads.step()) {
-    OwnerWork& w = out[leads.column_text(0)];
-    w.captured = leads.column_int(1);
-    w.qualified = static_cast<int64_t>(leads.column_double(2));
-    w.converted = static_cast<int64_t>(leads.column_double(3));
+  for (const auto& piece : report::period_pieces(period, frame)) {
+    Statement leads(db, piece.months
+                            ? "SELECT owner, sum(captured), sum(qualified), sum(converted) FROM lead_owner_months "
+                              "WHERE month >= ?1 AND month < ?2 AND (?3 = '' OR owner = ?3) GROUP BY owner"
+                            : "SELECT owner, count(*), total(status IN ('qualified', 'converted')), "
+                              "total(status = 'converted') FROM leads INDEXED BY leads_by_created "
+                              "WHERE created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR owner = ?3) GROUP BY owner");
+    leads.bind(1, piece.from).bind(2, piece.to).bind(3, frame.owner);
+    while (leads.step()) {
+      OwnerWork& w = out[leads.column_text(0)];
+      w.captured += piece.sign * leads.column_int(1);
+      w.qualified += piece.sign * static_cast<int64_t>(leads.column_double(2));
+      w.converted += piece.sign * static_cast<int64_t>(leads.column_double(3));
+    }
+    Statement done(db, piece.months ? "SELECT owner, sum(completed) FROM done_months WHERE month >= ?1 AND month < ?2 "
+                                      "AND (?3 = '' OR owner = ?3) GROUP BY owner"
+                                    : "SELECT owner, count(*) FROM activities INDEXED BY activities_by_done_at "
+                                      "WHERE done = 1 AND done_at >= ?1 AND done_at < ?2 AND (?3 = '' OR owner = ?3) "
+                                      "GROUP BY owner");
+    done.bind(1, piece.from).bind(2, piece.to).bind(3, frame.owner);
+    while (done.step()) out[done.column_text(0)].completed += piece.sign * done.column_int(1);
   }
-  Statement done(db,
-                 "SELECT owner, count(*) FROM activities WHERE done = 1 AND " + plus + "done_at >= ?1 AND " + plus +
-                     "done_at < ?2 "
-                 "AND (?3 = '' OR owner = ?3) GROUP BY owner");
-  done.bind(1, start).bind(2, end).bind(3, frame.owner);
-  while (done.step()) out[done.column_text(0)].completed = done.column_int(1);
-  // Overdue as activity.list says it: not done, due before now.
-  Statement overdue(db,
-                    "SELECT owner, count(*) FROM activities WHERE done = 0 AND due_at <> '' AND due_at < ?1 "
-                    "AND (?2 = '' OR owner = ?2) GROUP BY owner");
-  overdue.bind(1, format_iso8601(frame.now_ms)).bind(2, frame.owner);
-  while (overdue.step()) out[overdue.column_text(0)].overdue = overdue.column_int(1);
+  // Overdue as activity.list says it: not done, due before now. The UTC days before today from
+  // undone_days (schema 7), today's rows from the activities. INDEXED BY here and above: for the
+  // GROUP BY order the planner otherwise scans a whole owner index instead of a time range.
+  const std::string now = format_iso8601(frame.now_ms);
+  Statement days(db, "SELECT owner, sum(activities) FROM undone_days WHERE day > '' AND day < ?1 "
+                     "AND (?2 = '' OR owner = ?2) GROUP BY owner");
+  days.bind(1, now.substr(0, 10)).bind(2, frame.owner);
+  while (days.step()) out[days.column_text(0)].overdue += days.column_int(1);
+  Statement today(db, "SELECT owner, count(*) FROM activities INDEXED BY activities_by_due "
+                      "WHERE done = 0 AND due_at >= ?1 AND due_at < ?2 AND (?3 = '' OR owner = ?3) GROUP BY owner");
+  today.bind(1, now.substr(0, 10) + "T00:00:00.000Z").bind(2, now).bind(3, frame.owner);
+  while (today.step()) out[today.column_text(0)].overdue += today.column_int(1);
   return out;
 }
 
@@ -188,14 +200,19 @@ Json report_team(CommandContext& ctx, const Json& args) {
   reader.allow_only({"period", "from", "to", "owner", "utc_offset_minutes"});
   Frame frame = report::load_frame(ctx, reader);
   report::Period period = report::read_period(reader, frame);
-  auto [start, end] = report::period_bounds(period, frame);
-  auto closed = closed_by_owner(ctx.db, frame, start, end, "");
-  auto work = work_by_owner(ctx.db, frame, start, end, period.last_day - period.first_day > 62);
+  auto closed = closed_by_owner(ctx.db, frame, period, "");
+  auto work = work_by_owner(ctx.db, frame, period);
 
+  // An owner is listed when something of theirs counts (an edge taken away can leave zeros).
   std::vector<std::string> owners;
-  for (const auto& [owner, c] : closed) owners.push_back(owner);
+  for (const auto& [owner, c] : closed) {
+    if (c.won.count() != 0 || c.lost.count() != 0) owners.push_back(owner);
+  }
   for (const auto& [owner, w] : work) {
-    if (!closed.count(owner)) owners.push_back(owner);
+    bool counts = w.captured != 0 || w.completed != 0 || w.overdue != 0;
+    auto it = closed.find(owner);
+    bool listed = it != closed.end() && (it->second.won.count() != 0 || it->second.lost.count() != 0);
+    if (counts && !listed) owners.push_back(owner);
   }
   std::sort(owners.begin(), owners.end());
   Closed all_closed;

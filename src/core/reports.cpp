@@ -36,52 +36,29 @@ struct OpenTally {
   }
 };
 
-// Open deals per stage in one grouped query. "Stale" and "without next step" are the rules of
-// deal.list (deals.cpp is_stale, next_activity) written as SQL: stale when the stage has
-// stale_after_days > 0, no activity is scheduled after now, and neither entering the stage nor
-// the latest activity (created or done) is more recent than stale_after_days; without a next
-// step when no linked activity is undone with a due time. A test checks both agree.
+// Open deals per stage from open_stage_sums, and stale counts from deal_facts (schema 7, kept by
+// triggers). "Stale" and "without next step" are the rules of deal.list (deals.cpp is_stale,
+// next_activity): stale when the stage has stale_after_days > 0, no undone linked activity is due
+// after now, and neither entering the stage nor the latest activity (created or done) is within
+// the stage's days (deal_facts.stale_from <= now); without a next step when no linked undone
+// activity has a due time. A test checks both agree.
 std::map<std::string, OpenTally> open_by_stage(Database& db, const Frame& frame, const std::string& pipeline_id) {
-  std::vector<std::pair<std::string, std::string>> cutoffs;
-  {
-    Statement st(db, "SELECT id, stale_after_days FROM stages WHERE stale_after_days > 0");
-    while (st.step()) {
-      cutoffs.emplace_back(st.column_text(0), format_iso8601(frame.now_ms - st.column_int(1) * report::kDayMs));
-    }
-  }
-  std::string cut = "SELECT '' AS stage_id, '' AS cutoff WHERE 0";
-  int param = 4;
-  for (std::size_t i = 0; i < cutoffs.size(); ++i) {
-    cut += " UNION ALL SELECT ?" + std::to_string(param) + ", ?" + std::to_string(param + 1);
-    param += 2;
-  }
-  // A deal is stale when no linked activity is scheduled after now, or was created or done
-  // after the cutoff (the latest touch is then at or before it); the EXISTS is only evaluated
-  // for deals that entered their stage before the cutoff.
-  const std::string links = "FROM activity_links l JOIN activities a ON a.id = l.activity_id "
-                            "WHERE l.entity = 'deal' AND l.record_id = d.id";
-  std::string sql =
-      "WITH cut AS (" + cut + ") SELECT d.stage_id, d.currency, d.probability, count(*), sum(d.amount), "
-      "sum(CASE WHEN c.cutoff IS NULL OR d.stage_entered_at > c.cutoff THEN 0 "
-      "WHEN EXISTS (SELECT 1 " + links + " AND ((a.done = 0 AND a.due_at > ?1) OR a.created_at > c.cutoff "
-      "OR a.done_at > c.cutoff)) THEN 0 ELSE 1 END), "
-      "sum(NOT EXISTS (SELECT 1 " + links + " AND a.done = 0 AND a.due_at <> '')) "
-      "FROM deals d LEFT JOIN cut c ON c.stage_id = d.stage_id "
-      "WHERE d.status = 'open' AND (?2 = '' OR d.owner = ?2) AND (?3 = '' OR d.pipeline_id = ?3) "
-      "GROUP BY d.stage_id, d.currency, d.probability";
-  Statement st(db, sql);
-  st.bind(1, format_iso8601(frame.now_ms)).bind(2, frame.owner).bind(3, pipeline_id);
-  param = 4;
-  for (const auto& [stage, cutoff] : cutoffs) {
-    st.bind(param, stage).bind(param + 1, cutoff);
-    param += 2;
-  }
   std::map<std::string, OpenTally> out;
+  Statement st(db, "SELECT stage_id, currency, probability, sum(deals), sum(amount), sum(without_next) "
+                   "FROM open_stage_sums WHERE (?1 = '' OR owner = ?1) AND (?2 = '' OR pipeline_id = ?2) "
+                   "GROUP BY stage_id, currency, probability");
+  st.bind(1, frame.owner).bind(2, pipeline_id);
   while (st.step()) {
     OpenTally& t = out[st.column_text(0)];
     t.money.add(st.column_text(1), 0, st.column_int(2), st.column_int(4), st.column_int(3));
-    t.stale += st.column_int(5);
-    t.without_next += st.column_int(6);
+    t.without_next += st.column_int(5);
+  }
+  Statement stale(db, "SELECT count(*) FROM deal_facts WHERE stage_id = ?1 AND stale_from <= ?2 "
+                      "AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4)");
+  for (auto& [stage_id, t] : out) {
+    stale.bind(1, stage_id).bind(2, format_iso8601(frame.now_ms)).bind(3, frame.owner).bind(4, pipeline_id);
+    if (stale.step()) t.stale = stale.column_int(0);
+    stale.reset();
   }
   return out;
 }
@@ -218,18 +195,30 @@ std::vector<ForecastLine> forecast_lines(Database& db, const Frame& frame, int m
     l.owner = owner;
     return l;
   };
-  // Open deals by expected close date (a local calendar date, compared as text).
-  Statement open(db,
-                 "SELECT CASE WHEN d.expected_close = '' THEN 'none' WHEN d.expected_close < ?1 THEN 'overdue' "
-                 "WHEN d.expected_close >= ?2 THEN 'later' ELSE substr(d.expected_close, 1, 7) END AS bucket, "
-                 "d.pipeline_id, d.owner, d.currency, d.probability, count(*), sum(d.amount) FROM deals d "
-                 "WHERE d.status = 'open' AND (?3 = '' OR d.owner = ?3) AND (?4 = '' OR d.pipeline_id = ?4) "
-                 "GROUP BY bucket, d.pipeline_id, d.owner, d.currency, d.probability");
-  open.bind(1, day_text(today)).bind(2, day_text(end)).bind(3, frame.owner).bind(4, pipeline_id);
-  while (open.step()) {
-    line(open.column_text(0), open.column_text(1), open.column_text(2))
-        .open.add(open.column_text(3), 0, open.column_int(4), open.column_int(6), open.column_int(5));
-  }
+  // Open deals by expected close date (a local calendar date, compared as text): every month but
+  // the current one from open_months (schema 7), the current one, split at today, from the deals.
+  const std::string current = day_text(first).substr(0, 7);
+  const std::string bucket = "CASE WHEN expected_close = '' THEN 'none' WHEN expected_close < ?1 THEN 'overdue' "
+                             "WHEN expected_close >= ?2 THEN 'later' ELSE substr(expected_close, 1, 7) END";
+  const std::string filters = " AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4) "
+                              "GROUP BY bucket, pipeline_id, owner, currency, probability";
+  Statement summed(db, "WITH m AS (SELECT *, month AS expected_close FROM open_months WHERE month <> ?5) SELECT " +
+                           bucket + " AS bucket, pipeline_id, owner, currency, probability, sum(deals), sum(amount) "
+                           "FROM m WHERE 1" + filters);
+  Statement rows(db, "SELECT " + bucket + " AS bucket, pipeline_id, owner, currency, probability, count(*), "
+                     "sum(amount) FROM deals WHERE status = 'open' AND expected_close >= ?6 AND expected_close < ?7" +
+                     filters);
+  auto add_open = [&](Statement& st) {
+    while (st.step()) {
+      line(st.column_text(0), st.column_text(1), st.column_text(2))
+          .open.add(st.column_text(3), 0, st.column_int(4), st.column_int(6), st.column_int(5));
+    }
+  };
+  summed.bind(1, current).bind(2, day_text(end).substr(0, 7)).bind(3, frame.owner).bind(4, pipeline_id).bind(5, current);
+  add_open(summed);
+  rows.bind(1, day_text(today)).bind(2, day_text(end)).bind(3, frame.owner).bind(4, pipeline_id);
+  rows.bind(6, day_text(first)).bind(7, day_text(month_start(today, 1)));
+  add_open(rows);
   // Deals won in the months, by the local month of their closing time, at the closing rate.
   Statement won(db,
                 "SELECT substr(strftime('%Y-%m-%d', d.closed_at, ?5), 1, 7) AS month, d.pipeline_id, d.owner, "

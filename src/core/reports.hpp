@@ -1,7 +1,10 @@
 // Reports for the dashboard (issue 5): report.pipeline, report.forecast, report.results,
 // report.team, report.funnel, report.forecast_history and the write command report.snapshot.
 // Every figure is computed with grouped SQL (GROUP BY in SQLite over indexed columns); C++ only
-// converts the few per-currency sums into the base currency.
+// converts the few per-currency sums into the base currency. Summaries kept by triggers
+// (schema 7) make the large reports cheap at 100k leads / 20k deals: deal_facts (open deals with
+// their activity facts) for the pipeline, monthly sums of leads, closed deals and completed
+// activities for periods (whole UTC months from the sums, the edges from the rows).
 //
 // ---------------------------------------------------------------------------------------------
 // JSON SHAPES (for the dashboard). Unknown argument keys are refused, naming the key.
@@ -162,6 +165,17 @@ struct Period {
 Period read_period(const ArgsReader& reader, const Frame& frame);
 // [start, end) UTC ISO bounds of a period, for comparisons with stored times.
 std::pair<std::string, std::string> period_bounds(const Period& period, const Frame& frame);
+// A period read as signed pieces: whole UTC months from the monthly sums (schema 7) plus or
+// minus the hours or days at its edges counted from the rows, so a period at any UTC offset
+// reads at most about a month of rows. `from`/`to` are "YYYY-MM" for month pieces, else UTC ISO
+// bounds [from, to). Figures summed over the pieces times their sign equal a count of the rows.
+struct Piece {
+  int sign = 1;
+  bool months = false;
+  std::string from, to;
+};
+std::vector<Piece> period_pieces(const Period& period, const Frame& frame);
+
 // The inputs echo for a period.
 void echo_period(Json& inputs, const Period& period);
 

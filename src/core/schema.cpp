@@ -343,7 +343,589 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX activities_for_team ON activities(done, owner, due_at, done_at);
       CREATE INDEX activity_links_for_deals ON activity_links(entity, record_id, activity_id);
     )sql"},
+    {6, R"sql(
+      -- Field stamps, one row per record instead of one per field (layout: record_stamps.cpp):
+      -- device ids and field names become small numbers, fields sharing a stamp share it.
+      CREATE TABLE stamp_devices (
+        no        INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE stamp_fields (
+        no    INTEGER PRIMARY KEY,
+        field TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE record_stamps (
+        entity    TEXT NOT NULL,
+        record    BLOB NOT NULL,  -- uuid_blob(record id)
+        newest_ms INTEGER NOT NULL,
+        stamps    TEXT NOT NULL,
+        PRIMARY KEY (entity, record)
+      ) WITHOUT ROWID;
+      CREATE INDEX record_stamps_by_newest ON record_stamps(newest_ms);
+
+      -- Text stamps are WWWWWWWWWWWWWWW:CCCCC:<device id>.
+      INSERT INTO stamp_devices(device_id) SELECT DISTINCT substr(stamp, 23) FROM field_stamps ORDER BY 1;
+      INSERT INTO stamp_fields(field) SELECT DISTINCT field FROM field_stamps ORDER BY 1;
+      INSERT INTO record_stamps(entity, record, newest_ms, stamps)
+        SELECT entity, uuid_blob(record_id), max(wall), '[' || group_concat(grp, ',' ORDER BY stamp) || ']'
+        FROM (SELECT s.entity, s.record_id, s.stamp, CAST(substr(s.stamp, 1, 15) AS INTEGER) AS wall,
+                     '[' || CAST(substr(s.stamp, 1, 15) AS INTEGER) || ',' ||
+                     CAST(substr(s.stamp, 17, 5) AS INTEGER) || ',' || d.no || ',' ||
+                     group_concat(f.no, ',' ORDER BY f.no) || ']' AS grp
+              FROM field_stamps s
+                   JOIN stamp_devices d ON d.device_id = substr(s.stamp, 23)
+                   JOIN stamp_fields f ON f.field = s.field
+              GROUP BY s.entity, s.record_id, s.stamp)
+        GROUP BY entity, record_id;
+      DROP TABLE field_stamps;
+
+      -- Duplicate keys name their record by uuid_blob too (in the table and its index).
+      CREATE TABLE dedupe_keys_packed (
+        key    TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        record BLOB NOT NULL,
+        PRIMARY KEY (key, entity, record)
+      ) WITHOUT ROWID;
+      INSERT INTO dedupe_keys_packed SELECT key, entity, uuid_blob(record_id) FROM dedupe_keys;
+      DROP TABLE dedupe_keys;
+      ALTER TABLE dedupe_keys_packed RENAME TO dedupe_keys;
+      CREATE INDEX dedupe_keys_by_record ON dedupe_keys(entity, record);
+
+      -- Indexes that are a leading part of another one.
+      DROP INDEX leads_by_source;          -- leads_for_funnel(source, ...)
+      DROP INDEX leads_by_owner;           -- leads_for_team(owner, ...)
+      DROP INDEX activity_links_by_record; -- activity_links_for_deals(entity, record_id, ...)
+    )sql"},
+    {7, R"sql(
+      -- Report summaries kept exact by triggers, so every write path (commands, sync import,
+      -- deletes) updates them inside its own transaction.
+      --
+      -- deal_facts: one row per OPEN deal with what report.pipeline reads, plus facts of its
+      -- linked activities: the latest touch (created or done), the latest due time of an undone
+      -- one (after now = something scheduled, so not stale) and whether an undone one has a due
+      -- time (a next step). The pipeline is then one scan of a covering index.
+      CREATE TABLE deal_facts (
+        deal_id          TEXT PRIMARY KEY,
+        stage_id         TEXT NOT NULL,
+        pipeline_id      TEXT NOT NULL,
+        owner            TEXT NOT NULL,
+        currency         TEXT NOT NULL,
+        probability      INTEGER NOT NULL,
+        amount           INTEGER NOT NULL,
+        stage_entered_at TEXT NOT NULL,
+        last_touch       TEXT NOT NULL DEFAULT '',
+        open_due_max     TEXT NOT NULL DEFAULT '',
+        has_next         INTEGER NOT NULL DEFAULT 0,
+        -- When the deal turns stale if nothing happens: the later of its quiet time plus the
+        -- stage's stale_after_days and its latest scheduled activity; NULL when never.
+        stale_from       TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX deal_facts_by_stale ON deal_facts(stage_id, stale_from, owner, pipeline_id);
+
+      -- Always empty: inserting a deal id recomputes that deal's activity facts (the one place
+      -- the rule is written), then the row is removed.
+      CREATE TABLE deal_facts_refresh (deal_id TEXT NOT NULL);
+      CREATE TRIGGER deal_facts_refresh_run AFTER INSERT ON deal_facts_refresh BEGIN
+        UPDATE deal_facts SET (last_touch, open_due_max, has_next) = (
+          SELECT coalesce(max(max(a.created_at, a.done_at)), ''),
+                 coalesce(max(CASE WHEN a.done = 0 THEN a.due_at END), ''),
+                 coalesce(max(a.done = 0 AND a.due_at <> ''), 0)
+          FROM activity_links l JOIN activities a ON a.id = l.activity_id
+          WHERE l.entity = 'deal' AND l.record_id = NEW.deal_id)
+        WHERE deal_id = NEW.deal_id;
+        UPDATE deal_facts SET stale_from = (
+          SELECT CASE WHEN s.stale_after_days > 0 THEN max(open_due_max, strftime('%Y-%m-%dT%H:%M:%fZ',
+                   max(stage_entered_at, last_touch), '+' || s.stale_after_days || ' days')) END
+          FROM stages s WHERE s.id = deal_facts.stage_id)
+        WHERE deal_id = NEW.deal_id;
+        DELETE FROM deal_facts_refresh WHERE rowid = NEW.rowid;
+      END;
+
+      CREATE TRIGGER deal_facts_deal_insert AFTER INSERT ON deals WHEN NEW.status = 'open' BEGIN
+        INSERT INTO deal_facts(deal_id, stage_id, pipeline_id, owner, currency, probability, amount, stage_entered_at)
+        VALUES (NEW.id, NEW.stage_id, NEW.pipeline_id, NEW.owner, NEW.currency, NEW.probability, NEW.amount,
+                NEW.stage_entered_at);
+        INSERT INTO deal_facts_refresh VALUES (NEW.id);
+      END;
+      CREATE TRIGGER deal_facts_deal_update AFTER UPDATE OF id, status, stage_id, pipeline_id, owner, currency,
+          probability, amount, stage_entered_at ON deals BEGIN
+        DELETE FROM deal_facts WHERE deal_id = OLD.id;
+        INSERT INTO deal_facts(deal_id, stage_id, pipeline_id, owner, currency, probability, amount, stage_entered_at)
+        SELECT NEW.id, NEW.stage_id, NEW.pipeline_id, NEW.owner, NEW.currency, NEW.probability, NEW.amount,
+               NEW.stage_entered_at WHERE NEW.status = 'open';
+        INSERT INTO deal_facts_refresh SELECT NEW.id WHERE NEW.status = 'open';
+      END;
+      CREATE TRIGGER deal_facts_deal_delete AFTER DELETE ON deals BEGIN
+        DELETE FROM deal_facts WHERE deal_id = OLD.id;
+      END;
+
+      CREATE TRIGGER deal_facts_activity_insert AFTER INSERT ON activities BEGIN
+        INSERT INTO deal_facts_refresh SELECT record_id FROM activity_links WHERE activity_id = NEW.id AND entity = 'deal';
+      END;
+      CREATE TRIGGER deal_facts_activity_update AFTER UPDATE OF id, created_at, done, done_at, due_at ON activities BEGIN
+        INSERT INTO deal_facts_refresh SELECT record_id FROM activity_links
+        WHERE activity_id IN (OLD.id, NEW.id) AND entity = 'deal';
+      END;
+      CREATE TRIGGER deal_facts_activity_delete AFTER DELETE ON activities BEGIN
+        INSERT INTO deal_facts_refresh SELECT record_id FROM activity_links WHERE activity_id = OLD.id AND entity = 'deal';
+      END;
+      CREATE TRIGGER deal_facts_link_insert AFTER INSERT ON activity_links WHEN NEW.entity = 'deal' BEGIN
+        INSERT INTO deal_facts_refresh VALUES (NEW.record_id);
+      END;
+      CREATE TRIGGER deal_facts_link_update AFTER UPDATE ON activity_links BEGIN
+        INSERT INTO deal_facts_refresh SELECT OLD.record_id WHERE OLD.entity = 'deal';
+        INSERT INTO deal_facts_refresh SELECT NEW.record_id WHERE NEW.entity = 'deal';
+      END;
+      CREATE TRIGGER deal_facts_link_delete AFTER DELETE ON activity_links WHEN OLD.entity = 'deal' BEGIN
+        INSERT INTO deal_facts_refresh VALUES (OLD.record_id);
+      END;
+
+      CREATE TRIGGER deal_facts_stage_update AFTER UPDATE OF id, stale_after_days ON stages BEGIN
+        INSERT INTO deal_facts_refresh SELECT deal_id FROM deal_facts WHERE stage_id = NEW.id;
+      END;
+      -- A sync file may bring deals before their stage.
+      CREATE TRIGGER deal_facts_stage_insert AFTER INSERT ON stages BEGIN
+        INSERT INTO deal_facts_refresh SELECT deal_id FROM deal_facts WHERE stage_id = NEW.id;
+      END;
+
+      -- Open deals summed per stage, owner, currency and probability, kept from deal_facts.
+      CREATE TABLE open_stage_sums (
+        stage_id     TEXT NOT NULL,
+        pipeline_id  TEXT NOT NULL,
+        owner        TEXT NOT NULL,
+        currency     TEXT NOT NULL,
+        probability  INTEGER NOT NULL,
+        deals        INTEGER NOT NULL,
+        amount       INTEGER NOT NULL,
+        without_next INTEGER NOT NULL,
+        PRIMARY KEY (stage_id, pipeline_id, owner, currency, probability)
+      ) WITHOUT ROWID;
+      CREATE TABLE open_stage_sums_change (stage_id, pipeline_id, owner, currency, probability, deals, amount,
+                                           without_next);
+      CREATE TRIGGER open_stage_sums_apply AFTER INSERT ON open_stage_sums_change BEGIN
+        INSERT INTO open_stage_sums VALUES (NEW.stage_id, NEW.pipeline_id, NEW.owner, NEW.currency, NEW.probability,
+                                            NEW.deals, NEW.amount, NEW.without_next)
+        ON CONFLICT DO UPDATE SET deals = deals + excluded.deals, amount = amount + excluded.amount,
+                                  without_next = without_next + excluded.without_next;
+        DELETE FROM open_stage_sums WHERE stage_id = NEW.stage_id AND pipeline_id = NEW.pipeline_id
+          AND owner = NEW.owner AND currency = NEW.currency AND probability = NEW.probability AND deals = 0
+          AND amount = 0 AND without_next = 0;
+        DELETE FROM open_stage_sums_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE TRIGGER open_stage_sums_insert AFTER INSERT ON deal_facts BEGIN
+        INSERT INTO open_stage_sums_change VALUES (NEW.stage_id, NEW.pipeline_id, NEW.owner, NEW.currency,
+          NEW.probability, 1, NEW.amount, NEW.has_next = 0);
+      END;
+      CREATE TRIGGER open_stage_sums_update AFTER UPDATE OF stage_id, pipeline_id, owner, currency, probability,
+          amount, has_next ON deal_facts BEGIN
+        INSERT INTO open_stage_sums_change VALUES (OLD.stage_id, OLD.pipeline_id, OLD.owner, OLD.currency,
+          OLD.probability, -1, -OLD.amount, -(OLD.has_next = 0));
+        INSERT INTO open_stage_sums_change VALUES (NEW.stage_id, NEW.pipeline_id, NEW.owner, NEW.currency,
+          NEW.probability, 1, NEW.amount, NEW.has_next = 0);
+      END;
+      CREATE TRIGGER open_stage_sums_delete AFTER DELETE ON deal_facts BEGIN
+        INSERT INTO open_stage_sums_change VALUES (OLD.stage_id, OLD.pipeline_id, OLD.owner, OLD.currency,
+          OLD.probability, -1, -OLD.amount, -(OLD.has_next = 0));
+      END;
+
+      INSERT INTO deal_facts(deal_id, stage_id, pipeline_id, owner, currency, probability, amount, stage_entered_at)
+      SELECT id, stage_id, pipeline_id, owner, currency, probability, amount, stage_entered_at FROM deals
+      WHERE status = 'open';
+      INSERT INTO deal_facts_refresh SELECT deal_id FROM deal_facts;
+
+      -- Monthly sums (UTC month of the stored time) for reports over periods: whole months are
+      -- read here and the few hours or days at a period's edges from the rows themselves, so
+      -- any UTC offset gives the same figures as counting rows (report_common.cpp plan_pieces).
+      -- Each has an always-empty *_change table: a row inserted there is added (or, negated,
+      -- taken away) in one place, and sums that fall to zero are removed.
+      -- lead_months: the lead cohort by capture month with what became of it (the funnel's and
+      -- the team's rule, reports.hpp): status today, the deals it became, those won, and
+      -- lead_won_months the won amounts per currency and closing rate. A lead's share is taken
+      -- away BEFORE a write that touches it (the lead or one of its deals) and added back AFTER.
+      CREATE TABLE lead_months (
+        month     TEXT NOT NULL,
+        owner     TEXT NOT NULL,
+        source    TEXT NOT NULL,
+        event     TEXT NOT NULL,
+        captured  INTEGER NOT NULL,
+        qualified INTEGER NOT NULL,
+        converted INTEGER NOT NULL,
+        deals     INTEGER NOT NULL,
+        deals_won INTEGER NOT NULL,
+        leads_won INTEGER NOT NULL,
+        PRIMARY KEY (owner, month, source, event)
+      ) WITHOUT ROWID;
+      -- The same without source and event (the team) and without owner (the funnel of everyone).
+      CREATE TABLE lead_owner_months (
+        month     TEXT NOT NULL,
+        owner     TEXT NOT NULL,
+        captured  INTEGER NOT NULL,
+        qualified INTEGER NOT NULL,
+        converted INTEGER NOT NULL,
+        PRIMARY KEY (month, owner)
+      ) WITHOUT ROWID;
+      CREATE TABLE lead_event_months (
+        month     TEXT NOT NULL,
+        source    TEXT NOT NULL,
+        event     TEXT NOT NULL,
+        captured  INTEGER NOT NULL,
+        qualified INTEGER NOT NULL,
+        converted INTEGER NOT NULL,
+        deals     INTEGER NOT NULL,
+        deals_won INTEGER NOT NULL,
+        leads_won INTEGER NOT NULL,
+        PRIMARY KEY (month, source, event)
+      ) WITHOUT ROWID;
+      CREATE TABLE lead_months_change (month, owner, source, event, captured, qualified, converted, deals,
+                                       deals_won, leads_won);
+      CREATE TRIGGER lead_months_apply AFTER INSERT ON lead_months_change BEGIN
+        INSERT INTO lead_months VALUES (NEW.month, NEW.owner, NEW.source, NEW.event, NEW.captured, NEW.qualified,
+                                        NEW.converted, NEW.deals, NEW.deals_won, NEW.leads_won)
+        ON CONFLICT DO UPDATE SET captured = captured + excluded.captured, qualified = qualified + excluded.qualified,
+          converted = converted + excluded.converted, deals = deals + excluded.deals,
+          deals_won = deals_won + excluded.deals_won, leads_won = leads_won + excluded.leads_won;
+        DELETE FROM lead_months WHERE month = NEW.month AND owner = NEW.owner AND source = NEW.source
+          AND event = NEW.event AND captured = 0 AND qualified = 0 AND converted = 0 AND deals = 0
+          AND deals_won = 0 AND leads_won = 0;
+        INSERT INTO lead_owner_months VALUES (NEW.month, NEW.owner, NEW.captured, NEW.qualified, NEW.converted)
+        ON CONFLICT DO UPDATE SET captured = captured + excluded.captured, qualified = qualified + excluded.qualified,
+          converted = converted + excluded.converted;
+        DELETE FROM lead_owner_months WHERE month = NEW.month AND owner = NEW.owner AND captured = 0
+          AND qualified = 0 AND converted = 0;
+        INSERT INTO lead_event_months VALUES (NEW.month, NEW.source, NEW.event, NEW.captured, NEW.qualified,
+                                              NEW.converted, NEW.deals, NEW.deals_won, NEW.leads_won)
+        ON CONFLICT DO UPDATE SET captured = captured + excluded.captured, qualified = qualified + excluded.qualified,
+          converted = converted + excluded.converted, deals = deals + excluded.deals,
+          deals_won = deals_won + excluded.deals_won, leads_won = leads_won + excluded.leads_won;
+        DELETE FROM lead_event_months WHERE month = NEW.month AND source = NEW.source AND event = NEW.event
+          AND captured = 0 AND qualified = 0 AND converted = 0 AND deals = 0 AND deals_won = 0 AND leads_won = 0;
+        DELETE FROM lead_months_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE TABLE lead_won_months (
+        month      TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        event      TEXT NOT NULL,
+        currency   TEXT NOT NULL,
+        rate_base  TEXT NOT NULL,
+        rate_micro INTEGER NOT NULL,
+        deals      INTEGER NOT NULL,
+        amount     INTEGER NOT NULL,
+        PRIMARY KEY (month, owner, source, event, currency, rate_base, rate_micro)
+      ) WITHOUT ROWID;
+      CREATE TABLE lead_won_months_change (month, owner, source, event, currency, rate_base, rate_micro, deals,
+                                           amount);
+      CREATE TRIGGER lead_won_months_apply AFTER INSERT ON lead_won_months_change BEGIN
+        INSERT INTO lead_won_months VALUES (NEW.month, NEW.owner, NEW.source, NEW.event, NEW.currency, NEW.rate_base,
+                                            NEW.rate_micro, NEW.deals, NEW.amount)
+        ON CONFLICT DO UPDATE SET deals = deals + excluded.deals, amount = amount + excluded.amount;
+        DELETE FROM lead_won_months WHERE month = NEW.month AND owner = NEW.owner AND source = NEW.source
+          AND event = NEW.event AND currency = NEW.currency AND rate_base = NEW.rate_base
+          AND rate_micro = NEW.rate_micro AND deals = 0 AND amount = 0;
+        DELETE FROM lead_won_months_change WHERE rowid = NEW.rowid;
+      END;
+      -- Inserting (lead id, +1 or -1) adds or takes away that lead's share, written here once.
+      CREATE TABLE lead_share_change (lead_id TEXT, sign INTEGER NOT NULL);
+      CREATE TRIGGER lead_share_apply AFTER INSERT ON lead_share_change BEGIN
+        INSERT INTO lead_months_change SELECT substr(l.created_at, 1, 7), l.owner, l.source, l.event, NEW.sign,
+          NEW.sign * (l.status IN ('qualified', 'converted')), NEW.sign * (l.status = 'converted'),
+          NEW.sign * (SELECT count(*) FROM deals d WHERE d.source_lead_id = l.id),
+          NEW.sign * (SELECT count(*) FROM deals d WHERE d.source_lead_id = l.id AND d.status = 'won'),
+          NEW.sign * EXISTS (SELECT 1 FROM deals d WHERE d.source_lead_id = l.id AND d.status = 'won')
+          FROM leads l WHERE l.id = NEW.lead_id;
+        INSERT INTO lead_won_months_change SELECT substr(l.created_at, 1, 7), l.owner, l.source, l.event,
+          d.currency, d.close_base_currency, coalesce(d.close_rate_micro, 0), NEW.sign,
+          NEW.sign * coalesce(d.won_amount, d.amount)
+          FROM leads l JOIN deals d ON d.source_lead_id = l.id WHERE l.id = NEW.lead_id AND d.status = 'won';
+        DELETE FROM lead_share_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE TRIGGER lead_share_lead_insert AFTER INSERT ON leads BEGIN
+        INSERT INTO lead_share_change VALUES (NEW.id, 1);
+      END;
+      CREATE TRIGGER lead_share_lead_before_update BEFORE UPDATE OF id, created_at, owner, source, event, status
+          ON leads BEGIN
+        INSERT INTO lead_share_change VALUES (OLD.id, -1);
+      END;
+      CREATE TRIGGER lead_share_lead_after_update AFTER UPDATE OF id, created_at, owner, source, event, status
+          ON leads BEGIN
+        INSERT INTO lead_share_change VALUES (NEW.id, 1);
+      END;
+      CREATE TRIGGER lead_share_lead_delete BEFORE DELETE ON leads BEGIN
+        INSERT INTO lead_share_change VALUES (OLD.id, -1);
+      END;
+      CREATE TRIGGER lead_share_deal_before_insert BEFORE INSERT ON deals WHEN NEW.source_lead_id IS NOT NULL BEGIN
+        INSERT INTO lead_share_change VALUES (NEW.source_lead_id, -1);
+      END;
+      CREATE TRIGGER lead_share_deal_after_insert AFTER INSERT ON deals WHEN NEW.source_lead_id IS NOT NULL BEGIN
+        INSERT INTO lead_share_change VALUES (NEW.source_lead_id, 1);
+      END;
+      CREATE TRIGGER lead_share_deal_before_update BEFORE UPDATE OF id, source_lead_id, status, currency, amount,
+          won_amount, close_rate_micro, close_base_currency ON deals BEGIN
+        INSERT INTO lead_share_change SELECT OLD.source_lead_id, -1 WHERE OLD.source_lead_id IS NOT NULL
+          UNION SELECT NEW.source_lead_id, -1 WHERE NEW.source_lead_id IS NOT NULL;
+      END;
+      CREATE TRIGGER lead_share_deal_after_update AFTER UPDATE OF id, source_lead_id, status, currency, amount,
+          won_amount, close_rate_micro, close_base_currency ON deals BEGIN
+        INSERT INTO lead_share_change SELECT OLD.source_lead_id, 1 WHERE OLD.source_lead_id IS NOT NULL
+          UNION SELECT NEW.source_lead_id, 1 WHERE NEW.source_lead_id IS NOT NULL;
+      END;
+      CREATE TRIGGER lead_share_deal_before_delete BEFORE DELETE ON deals WHEN OLD.source_lead_id IS NOT NULL BEGIN
+        INSERT INTO lead_share_change VALUES (OLD.source_lead_id, -1);
+      END;
+      CREATE TRIGGER lead_share_deal_after_delete AFTER DELETE ON deals WHEN OLD.source_lead_id IS NOT NULL BEGIN
+        INSERT INTO lead_share_change VALUES (OLD.source_lead_id, 1);
+      END;
+      INSERT INTO lead_share_change SELECT id, 1 FROM leads;
+
+      -- Won and lost deals by closing month. rate_micro is the closing rate (0 when none) and
+      -- rate_base the base currency it was taken under; amount is the final amount when won.
+      -- cycle_ms sums the milliseconds from creation to closing.
+      CREATE TABLE closed_months (
+        month       TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        pipeline_id TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        currency    TEXT NOT NULL,
+        rate_base   TEXT NOT NULL,
+        rate_micro  INTEGER NOT NULL,
+        lost_reason TEXT NOT NULL,
+        deals       INTEGER NOT NULL,
+        amount      INTEGER NOT NULL,
+        cycle_ms    INTEGER NOT NULL,
+        PRIMARY KEY (month, owner, pipeline_id, status, currency, rate_base, rate_micro, lost_reason)
+      ) WITHOUT ROWID;
+      CREATE TABLE closed_months_change (month, owner, pipeline_id, status, currency, rate_base, rate_micro,
+                                         lost_reason, deals, amount, cycle_ms);
+      CREATE TRIGGER closed_months_apply AFTER INSERT ON closed_months_change BEGIN
+        INSERT INTO closed_months VALUES (NEW.month, NEW.owner, NEW.pipeline_id, NEW.status, NEW.currency,
+          NEW.rate_base, NEW.rate_micro, NEW.lost_reason, NEW.deals, NEW.amount, NEW.cycle_ms)
+        ON CONFLICT DO UPDATE SET deals = deals + excluded.deals, amount = amount + excluded.amount,
+                                  cycle_ms = cycle_ms + excluded.cycle_ms;
+        DELETE FROM closed_months WHERE month = NEW.month AND owner = NEW.owner AND pipeline_id = NEW.pipeline_id
+          AND status = NEW.status AND currency = NEW.currency AND rate_base = NEW.rate_base
+          AND rate_micro = NEW.rate_micro AND lost_reason = NEW.lost_reason AND deals = 0 AND amount = 0
+          AND cycle_ms = 0;
+        DELETE FROM closed_months_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE VIEW closed_deal_sums AS SELECT id, closed_at, substr(closed_at, 1, 7) AS month, owner, pipeline_id, status,
+        currency, CASE WHEN status = 'won' THEN close_base_currency ELSE '' END AS rate_base,
+        CASE WHEN status = 'won' THEN coalesce(close_rate_micro, 0) ELSE 0 END AS rate_micro,
+        CASE WHEN status = 'lost' THEN lost_reason ELSE '' END AS lost_reason,
+        CASE WHEN status = 'won' THEN coalesce(won_amount, amount) ELSE amount END AS amount,
+        CAST(round((julianday(closed_at) - julianday(created_at)) * 86400000) AS INTEGER) AS cycle_ms
+        FROM deals WHERE status IN ('won', 'lost');
+      CREATE TRIGGER closed_months_insert AFTER INSERT ON deals WHEN NEW.status IN ('won', 'lost') BEGIN
+        INSERT INTO closed_months_change SELECT month, owner, pipeline_id, status, currency, rate_base, rate_micro,
+          lost_reason, 1, amount, cycle_ms FROM closed_deal_sums WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER closed_months_before_update BEFORE UPDATE OF id, status, closed_at, created_at, owner,
+          pipeline_id, currency, close_base_currency, close_rate_micro, lost_reason, amount, won_amount ON deals
+          WHEN OLD.status IN ('won', 'lost') BEGIN
+        INSERT INTO closed_months_change SELECT month, owner, pipeline_id, status, currency, rate_base, rate_micro,
+          lost_reason, -1, -amount, -cycle_ms FROM closed_deal_sums WHERE id = OLD.id;
+      END;
+      CREATE TRIGGER closed_months_after_update AFTER UPDATE OF id, status, closed_at, created_at, owner,
+          pipeline_id, currency, close_base_currency, close_rate_micro, lost_reason, amount, won_amount ON deals
+          WHEN NEW.status IN ('won', 'lost') BEGIN
+        INSERT INTO closed_months_change SELECT month, owner, pipeline_id, status, currency, rate_base, rate_micro,
+          lost_reason, 1, amount, cycle_ms FROM closed_deal_sums WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER closed_months_delete BEFORE DELETE ON deals WHEN OLD.status IN ('won', 'lost') BEGIN
+        INSERT INTO closed_months_change SELECT month, owner, pipeline_id, status, currency, rate_base, rate_micro,
+          lost_reason, -1, -amount, -cycle_ms FROM closed_deal_sums WHERE id = OLD.id;
+      END;
+      INSERT INTO closed_months SELECT month, owner, pipeline_id, status, currency, rate_base, rate_micro,
+        lost_reason, count(*), sum(amount), sum(cycle_ms) FROM closed_deal_sums GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+
+      -- Open deals by expected close month ('' = none): the forecast reads the months except the
+      -- current one here and that month, split at today, from the deals.
+      CREATE TABLE open_months (
+        month       TEXT NOT NULL,
+        pipeline_id TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        currency    TEXT NOT NULL,
+        probability INTEGER NOT NULL,
+        deals       INTEGER NOT NULL,
+        amount      INTEGER NOT NULL,
+        PRIMARY KEY (month, pipeline_id, owner, currency, probability)
+      ) WITHOUT ROWID;
+      CREATE TABLE open_months_change (month, pipeline_id, owner, currency, probability, deals, amount);
+      CREATE TRIGGER open_months_apply AFTER INSERT ON open_months_change BEGIN
+        INSERT INTO open_months VALUES (NEW.month, NEW.pipeline_id, NEW.owner, NEW.currency, NEW.probability,
+                                        NEW.deals, NEW.amount)
+        ON CONFLICT DO UPDATE SET deals = deals + excluded.deals, amount = amount + excluded.amount;
+        DELETE FROM open_months WHERE month = NEW.month AND pipeline_id = NEW.pipeline_id AND owner = NEW.owner
+          AND currency = NEW.currency AND probability = NEW.probability AND deals = 0 AND amount = 0;
+        DELETE FROM open_months_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE TRIGGER open_months_insert AFTER INSERT ON deals WHEN NEW.status = 'open' BEGIN
+        INSERT INTO open_months_change VALUES (substr(NEW.expected_close, 1, 7), NEW.pipeline_id, NEW.owner,
+          NEW.currency, NEW.probability, 1, NEW.amount);
+      END;
+      CREATE TRIGGER open_months_update AFTER UPDATE OF status, expected_close, pipeline_id, owner, currency,
+          probability, amount ON deals BEGIN
+        INSERT INTO open_months_change SELECT substr(OLD.expected_close, 1, 7), OLD.pipeline_id, OLD.owner,
+          OLD.currency, OLD.probability, -1, -OLD.amount WHERE OLD.status = 'open';
+        INSERT INTO open_months_change SELECT substr(NEW.expected_close, 1, 7), NEW.pipeline_id, NEW.owner,
+          NEW.currency, NEW.probability, 1, NEW.amount WHERE NEW.status = 'open';
+      END;
+      CREATE TRIGGER open_months_delete AFTER DELETE ON deals WHEN OLD.status = 'open' BEGIN
+        INSERT INTO open_months_change VALUES (substr(OLD.expected_close, 1, 7), OLD.pipeline_id, OLD.owner,
+          OLD.currency, OLD.probability, -1, -OLD.amount);
+      END;
+      INSERT INTO open_months SELECT substr(expected_close, 1, 7), pipeline_id, owner, currency, probability,
+        count(*), sum(amount) FROM deals WHERE status = 'open' GROUP BY 1, 2, 3, 4, 5;
+
+      -- Undone activities by UTC due day ('' = no due time) and owner: overdue ones are the days
+      -- before today plus today's rows due before now.
+      CREATE TABLE undone_days (
+        day        TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        activities INTEGER NOT NULL,
+        PRIMARY KEY (day, owner)
+      ) WITHOUT ROWID;
+      CREATE TABLE undone_days_change (day, owner, activities);
+      CREATE TRIGGER undone_days_apply AFTER INSERT ON undone_days_change BEGIN
+        INSERT INTO undone_days VALUES (NEW.day, NEW.owner, NEW.activities)
+        ON CONFLICT DO UPDATE SET activities = activities + excluded.activities;
+        DELETE FROM undone_days WHERE day = NEW.day AND owner = NEW.owner AND activities = 0;
+        DELETE FROM undone_days_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE TRIGGER undone_days_insert AFTER INSERT ON activities WHEN NEW.done = 0 BEGIN
+        INSERT INTO undone_days_change VALUES (substr(NEW.due_at, 1, 10), NEW.owner, 1);
+      END;
+      CREATE TRIGGER undone_days_update AFTER UPDATE OF done, due_at, owner ON activities BEGIN
+        INSERT INTO undone_days_change SELECT substr(OLD.due_at, 1, 10), OLD.owner, -1 WHERE OLD.done = 0;
+        INSERT INTO undone_days_change SELECT substr(NEW.due_at, 1, 10), NEW.owner, 1 WHERE NEW.done = 0;
+      END;
+      CREATE TRIGGER undone_days_delete AFTER DELETE ON activities WHEN OLD.done = 0 BEGIN
+        INSERT INTO undone_days_change VALUES (substr(OLD.due_at, 1, 10), OLD.owner, -1);
+      END;
+      INSERT INTO undone_days SELECT substr(due_at, 1, 10), owner, count(*) FROM activities WHERE done = 0
+        GROUP BY 1, 2;
+
+      -- Covering indexes for the forecast's current month (open deals by expected close, deals
+      -- won by closing time): read without visiting the table rows.
+      CREATE INDEX deals_for_forecast ON deals(status, expected_close, pipeline_id, owner, currency, probability,
+        amount);
+      CREATE INDEX deals_for_won ON deals(status, closed_at, pipeline_id, owner, currency, close_base_currency,
+        close_rate_micro, won_amount, amount);
+
+      -- Activities completed, by month of done_at and owner.
+      CREATE TABLE done_months (
+        month     TEXT NOT NULL,
+        owner     TEXT NOT NULL,
+        completed INTEGER NOT NULL,
+        PRIMARY KEY (month, owner)
+      ) WITHOUT ROWID;
+      CREATE TABLE done_months_change (month, owner, completed);
+      CREATE TRIGGER done_months_apply AFTER INSERT ON done_months_change BEGIN
+        INSERT INTO done_months VALUES (NEW.month, NEW.owner, NEW.completed)
+        ON CONFLICT DO UPDATE SET completed = completed + excluded.completed;
+        DELETE FROM done_months WHERE month = NEW.month AND owner = NEW.owner AND completed = 0;
+        DELETE FROM done_months_change WHERE rowid = NEW.rowid;
+      END;
+      CREATE TRIGGER done_months_insert AFTER INSERT ON activities WHEN NEW.done = 1 BEGIN
+        INSERT INTO done_months_change VALUES (substr(NEW.done_at, 1, 7), NEW.owner, 1);
+      END;
+      CREATE TRIGGER done_months_update AFTER UPDATE OF done, done_at, owner ON activities BEGIN
+        INSERT INTO done_months_change SELECT substr(OLD.done_at, 1, 7), OLD.owner, -1 WHERE OLD.done = 1;
+        INSERT INTO done_months_change SELECT substr(NEW.done_at, 1, 7), NEW.owner, 1 WHERE NEW.done = 1;
+      END;
+      CREATE TRIGGER done_months_delete AFTER DELETE ON activities WHEN OLD.done = 1 BEGIN
+        INSERT INTO done_months_change VALUES (substr(OLD.done_at, 1, 7), OLD.owner, -1);
+      END;
+      INSERT INTO done_months SELECT substr(done_at, 1, 7), owner, count(*) FROM activities WHERE done = 1
+        GROUP BY 1, 2;
+    )sql"},
+    {8, R"sql(
+      -- Search: a trigram index over each list's folded search_text, reading the text from the
+      -- table itself (external content, nothing stored twice). Triggers keep it exact for every
+      -- write path, sync import included. <t>_search_terms lists the trigrams (for 2-letter words).
+      CREATE VIRTUAL TABLE leads_search USING fts5(search_text, content='leads', content_rowid='rowid',
+                                                   tokenize='trigram case_sensitive 1', columnsize=0);
+      CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN
+        INSERT INTO leads_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      CREATE TRIGGER leads_search_delete AFTER DELETE ON leads BEGIN
+        INSERT INTO leads_search(leads_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+      END;
+      CREATE TRIGGER leads_search_update AFTER UPDATE OF search_text ON leads
+          WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO leads_search(leads_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+        INSERT INTO leads_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      INSERT INTO leads_search(leads_search) VALUES('rebuild');
+      CREATE VIRTUAL TABLE leads_search_terms USING fts5vocab(leads_search, 'row');
+
+      CREATE VIRTUAL TABLE contacts_search USING fts5(search_text, content='contacts', content_rowid='rowid',
+                                                   tokenize='trigram case_sensitive 1', columnsize=0);
+      CREATE TRIGGER contacts_search_insert AFTER INSERT ON contacts BEGIN
+        INSERT INTO contacts_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      CREATE TRIGGER contacts_search_delete AFTER DELETE ON contacts BEGIN
+        INSERT INTO contacts_search(contacts_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+      END;
+      CREATE TRIGGER contacts_search_update AFTER UPDATE OF search_text ON contacts
+          WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO contacts_search(contacts_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+        INSERT INTO contacts_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      INSERT INTO contacts_search(contacts_search) VALUES('rebuild');
+      CREATE VIRTUAL TABLE contacts_search_terms USING fts5vocab(contacts_search, 'row');
+
+      CREATE VIRTUAL TABLE companies_search USING fts5(search_text, content='companies', content_rowid='rowid',
+                                                   tokenize='trigram case_sensitive 1', columnsize=0);
+      CREATE TRIGGER companies_search_insert AFTER INSERT ON companies BEGIN
+        INSERT INTO companies_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      CREATE TRIGGER companies_search_delete AFTER DELETE ON companies BEGIN
+        INSERT INTO companies_search(companies_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+      END;
+      CREATE TRIGGER companies_search_update AFTER UPDATE OF search_text ON companies
+          WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO companies_search(companies_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+        INSERT INTO companies_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      INSERT INTO companies_search(companies_search) VALUES('rebuild');
+      CREATE VIRTUAL TABLE companies_search_terms USING fts5vocab(companies_search, 'row');
+
+      CREATE VIRTUAL TABLE deals_search USING fts5(search_text, content='deals', content_rowid='rowid',
+                                                   tokenize='trigram case_sensitive 1', columnsize=0);
+      CREATE TRIGGER deals_search_insert AFTER INSERT ON deals BEGIN
+        INSERT INTO deals_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      CREATE TRIGGER deals_search_delete AFTER DELETE ON deals BEGIN
+        INSERT INTO deals_search(deals_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+      END;
+      CREATE TRIGGER deals_search_update AFTER UPDATE OF search_text ON deals
+          WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO deals_search(deals_search, rowid, search_text) VALUES('delete', old.rowid, old.search_text);
+        INSERT INTO deals_search(rowid, search_text) VALUES(new.rowid, new.search_text);
+      END;
+      INSERT INTO deals_search(deals_search) VALUES('rebuild');
+      CREATE VIRTUAL TABLE deals_search_terms USING fts5vocab(deals_search, 'row');
+
+      -- Sorting a list by a text column: indexes in the order the lists ask for (Turkish
+      -- collation, then creation time), so a page is read without sorting the whole table.
+      CREATE INDEX leads_by_name ON leads(name COLLATE TURKISH, created_at);
+      CREATE INDEX leads_by_company ON leads(company COLLATE TURKISH, created_at);
+      CREATE INDEX leads_by_city ON leads(city COLLATE TURKISH, created_at);
+      CREATE INDEX leads_by_event_sorted ON leads(event COLLATE TURKISH, created_at);
+      CREATE INDEX leads_by_status_sorted ON leads(status COLLATE TURKISH, created_at);
+      CREATE INDEX contacts_by_name ON contacts(name COLLATE TURKISH, created_at);
+      CREATE INDEX contacts_by_title ON contacts(title COLLATE TURKISH, created_at);
+      CREATE INDEX contacts_by_owner ON contacts(owner COLLATE TURKISH, created_at);
+      CREATE INDEX companies_by_name ON companies(name COLLATE TURKISH, created_at);
+      CREATE INDEX companies_by_city ON companies(city COLLATE TURKISH, created_at);
+      CREATE INDEX companies_by_owner ON companies(owner COLLATE TURKISH, created_at);
+    )sql"},
 };
+
+int64_t page_pragma(Database& db, const char* name) {
+  Statement st(db, std::string("PRAGMA ") + name);
+  return st.step() ? st.column_int(0) : 0;
+}
 
 }  // namespace
 
@@ -368,6 +950,17 @@ void migrate(Database& db) {
     db.exec(m.sql);
     db.exec("PRAGMA user_version = " + std::to_string(m.version));
     tx.commit();
+  }
+  // A migration that rebuilt big tables (6: the field stamps) leaves their old pages free in
+  // the file; give them back once rather than carry them in every stored image.
+  bool migrated = version > 0 && version < current_schema_version();
+  if (migrated && page_pragma(db, "freelist_count") * 4 > page_pragma(db, "page_count")) {
+    db.exec("VACUUM");
+    // VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, and the search
+    // indexes (8) find their rows by rowid: rebuild them from the tables.
+    for (const char* index : {"leads_search", "contacts_search", "companies_search", "deals_search"}) {
+      db.exec(std::string("INSERT INTO ") + index + "(" + index + ") VALUES ('rebuild')");
+    }
   }
 }
 

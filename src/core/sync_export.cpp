@@ -13,18 +13,14 @@
 namespace kervan {
 namespace {
 
-using RecordKey = std::pair<std::string, std::string>;  // entity, id
-
 struct Selection {
   std::map<std::string, std::set<std::string>> records;  // entity -> ids
   std::map<RecordKey, std::string> tombstones;           // -> stamp
 };
 
 // Records and tombstones changed after `since` here: written (stamp) or received (seen mark).
-void select_changed(Database& db, const std::string& since, Selection& out) {
-  Statement fields(db, "SELECT DISTINCT entity, record_id FROM field_stamps WHERE stamp > ?1");
-  fields.bind(1, since);
-  while (fields.step()) out.records[fields.column_text(0)].insert(fields.column_text(1));
+void select_changed(Database& db, ChangeLog& changes, const std::string& since, Selection& out) {
+  for (const auto& [entity, id] : changes.stamped_after(since)) out.records[entity].insert(id);
   Statement tombs(db, "SELECT entity, record_id, stamp FROM tombstones WHERE stamp > ?1");
   tombs.bind(1, since);
   while (tombs.step()) out.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
@@ -34,10 +30,7 @@ void select_changed(Database& db, const std::string& since, Selection& out) {
 // Every row and every stamp, read once per export (a few queries instead of some per record).
 class Snapshot {
  public:
-  explicit Snapshot(Database& db) : db_(db) {
-    Statement st(db, "SELECT entity, record_id, field, stamp FROM field_stamps");
-    while (st.step()) stamps_[{st.column_text(0), st.column_text(1)}][st.column_text(2)] = st.column_text(3);
-  }
+  Snapshot(Database& db, ChangeLog& changes) : db_(db), stamps_(changes.all_stamps()) {}
   const Json* row(const SyncEntity& e, const std::string& id) {
     const auto& rows = rows_of(e);
     auto found = rows.find(id);
@@ -53,7 +46,7 @@ class Snapshot {
   bool stamped(const SyncEntity& e, const std::string& id) const { return stamps_.count({e.name, id}) > 0; }
   Json record_json(const SyncEntity& e, const Json& row) const {
     const std::string& id = row["id"].get_ref<const std::string&>();
-    static const std::map<std::string, std::string> none;
+    static const FieldStamps none;
     auto s = stamps_.find({e.name, id});
     const auto& stamps = s == stamps_.end() ? none : s->second;
     Json fields = Json::object();
@@ -66,7 +59,7 @@ class Snapshot {
 
  private:
   Database& db_;
-  std::map<RecordKey, std::map<std::string, std::string>> stamps_;
+  std::map<RecordKey, FieldStamps> stamps_;
   std::map<std::string, std::map<std::string, Json>> rows_;
 };
 
@@ -74,7 +67,7 @@ class Snapshot {
 
 Json build_sync_export(CommandContext& ctx, const std::string& since, const HlcStamp& clock) {
   Selection selection;
-  Snapshot snapshot(ctx.db);
+  Snapshot snapshot(ctx.db, ctx.changes);
   if (since.empty()) {
     // Rows never written (the pipeline and lists every database starts with) are the same on
     // every device and stay out of the file.
@@ -86,7 +79,7 @@ Json build_sync_export(CommandContext& ctx, const std::string& since, const HlcS
     Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
     while (tombs.step()) selection.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
   } else {
-    select_changed(ctx.db, since, selection);
+    select_changed(ctx.db, ctx.changes, since, selection);
   }
 
   // Whole rows in entity order; each row's targets are added (or their tombstones), so the

@@ -15,8 +15,6 @@
 namespace kervan {
 namespace {
 
-using RecordKey = std::pair<std::string, std::string>;  // entity, id
-
 // The report's lists (capped) and exact counts.
 class Report {
  public:
@@ -56,8 +54,7 @@ class Importer {
   Importer(CommandContext& ctx, SyncDocument& doc) : ctx_(ctx), doc_(doc) {
     for (const auto& r : doc_.records) in_file_.insert({r.entity->name, r.id});
     // Read once: most records of a file are usually known already and need no row read.
-    Statement stamps(ctx.db, "SELECT entity, record_id, field, stamp FROM field_stamps");
-    while (stamps.step()) stamps_[{stamps.column_text(0), stamps.column_text(1)}][stamps.column_text(2)] = stamps.column_text(3);
+    stamps_ = ctx.changes.all_stamps();
     Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
     while (tombs.step()) tombstones_[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
   }
@@ -92,16 +89,16 @@ class Importer {
   std::set<RecordKey> in_file_;
   std::set<RecordKey> touched_;  // rows whose derived columns need recomputing
   std::set<RecordKey> seen_;     // records whose state changed here (forwarded by later exports)
-  std::map<RecordKey, std::map<std::string, std::string>> stamps_;  // mirror of field_stamps
+  std::map<RecordKey, FieldStamps> stamps_;                         // mirror of the field stamps
   std::map<RecordKey, std::string> tombstones_;                     // mirror of tombstones
 
   std::string tombstone_of(const std::string& entity, const std::string& id) const {
     auto it = tombstones_.find({entity, id});
     return it == tombstones_.end() ? std::string() : it->second;
   }
-  void set_stamp(const std::string& entity, const std::string& id, const std::string& field, const std::string& stamp) {
-    ctx_.changes.set_stamp(entity, id, field, stamp);
-    stamps_[{entity, id}][field] = stamp;
+  void set_stamps(const std::string& entity, const std::string& id, const FieldStamps& stamps) {
+    ctx_.changes.set_stamps(entity, id, stamps);
+    for (const auto& [field, stamp] : stamps) stamps_[{entity, id}][field] = stamp;
   }
 
   enum class Target { alive, deleted, unknown };
@@ -256,7 +253,7 @@ class Importer {
       }
       if (!resolve_references(e, row, names, "record_skipped").empty()) return;
       insert_sync_row(ctx_.db, e, row);
-      for (const auto& [name, stamp] : incoming_stamps) set_stamp(e.name, r.id, name, stamp);
+      set_stamps(e.name, r.id, incoming_stamps);
       touched_.insert({e.name, r.id});
       seen_.insert({e.name, r.id});
       report_.add("added", {{"entity", e.name}, {"id", r.id}});
@@ -294,7 +291,9 @@ class Importer {
                                {"new_stamp", incoming_stamps[name]}});
     }
     update_sync_row(ctx_.db, e, row, changed);
-    for (const auto& name : newer) set_stamp(e.name, r.id, name, incoming_stamps[name]);
+    FieldStamps taken;
+    for (const auto& name : newer) taken[name] = incoming_stamps[name];
+    set_stamps(e.name, r.id, taken);
     touched_.insert({e.name, r.id});
     seen_.insert({e.name, r.id});
     if (changed.empty()) report_.count("skipped");
@@ -304,8 +303,7 @@ class Importer {
   // Removes a row with its stamps (the tombstone, if any, stays) and its duplicate keys.
   void remove_row(const SyncEntity& e, const Json& row) {
     const std::string& id = row["id"].get_ref<const std::string&>();
-    Statement drop(ctx_.db, "DELETE FROM field_stamps WHERE entity = ?1 AND record_id = ?2");
-    drop.bind(1, e.name).bind(2, id).run();
+    ctx_.changes.drop_stamps(e.name, id);
     stamps_.erase({e.name, id});
     delete_sync_row(ctx_.db, e, row);
     refresh_derived(ctx_.db, ctx_.changes, e, row, true);

@@ -1,7 +1,9 @@
 #include "core/sync_state.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
+#include "core/change_log.hpp"
 #include "core/clock.hpp"
 #include "core/database.hpp"
 #include "core/sync_entities.hpp"
@@ -96,10 +98,14 @@ CanonicalState canonical_state(Database& db) {
     state.push_back({e.name, json_rows(db, "SELECT json_array(" + cols + ") FROM " + e.table + " WHERE " +
                                                e.row_filter + " ORDER BY 1")});
   }
-  state.push_back(
-      {"field_stamps", json_rows(db, "SELECT json_array(entity, record_id, field, stamp) FROM field_stamps ORDER BY 1")});
+  std::vector<std::string> stamps;
+  for (const auto& [key, fields] : ChangeLog(db).all_stamps()) {
+    for (const auto& [field, stamp] : fields) stamps.push_back(Json::array({key.first, key.second, field, stamp}).dump());
+  }
+  std::sort(stamps.begin(), stamps.end());
+  state.push_back({"field_stamps", stamps});
   state.push_back({"tombstones", json_rows(db, "SELECT json_array(entity, record_id, stamp) FROM tombstones ORDER BY 1")});
-  state.push_back({"dedupe_keys", json_rows(db, "SELECT json_array(key, entity, record_id) FROM dedupe_keys ORDER BY 1")});
+  state.push_back({"dedupe_keys", json_rows(db, "SELECT json_array(key, entity, uuid_text(record)) FROM dedupe_keys ORDER BY 1")});
   return state;
 }
 

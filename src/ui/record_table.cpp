@@ -1,5 +1,7 @@
 #include "ui/record_table.hpp"
 
+#include <algorithm>
+
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -9,25 +11,40 @@
 
 namespace kervan::ui {
 
-void RecordTable::reload_if_needed(const Json& filters) {
-  std::string key = query_ + '\x1f' + sort_ + '\x1f' + filters.dump();
-  if (loaded_version_ == ctx_.core.data_version() && loaded_key_ == key) return;
+bool RecordTable::load(const Json& filters, int64_t offset, int64_t limit) {
   Json args = filters;
   args["query"] = query_;
   args["sort"] = sort_;
-  args["limit"] = kPageSize;
+  args["limit"] = limit;
+  args["offset"] = offset;
   Json reply = ctx_.core.call(config_.list_command, args);
-  loaded_version_ = ctx_.core.data_version();
-  loaded_key_ = key;
   if (is_error(reply)) {
     load_error_ = error_message(reply);
     items_ = Json::array();
     total_ = 0;
-    return;
+    total_capped_ = more_ = false;
+    return false;
   }
   load_error_.clear();
-  items_ = std::move(reply["items"]);
+  for (auto& item : reply["items"]) items_.push_back(std::move(item));
   total_ = reply["total"].get<int64_t>();
+  total_capped_ = reply.value("total_capped", false);
+  more_ = static_cast<int64_t>(reply["items"].size()) == limit &&
+          (total_capped_ || static_cast<int64_t>(items_.size()) < total_);
+  return true;
+}
+
+void RecordTable::reload_if_needed(const Json& filters) {
+  std::string key = query_ + '\x1f' + sort_ + '\x1f' + filters.dump();
+  if (loaded_version_ == ctx_.core.data_version() && loaded_key_ == key) return;
+  // After a change to the data the rows already scrolled through are read again, so the
+  // list does not jump; a new search, sort or filter starts from the first page.
+  int64_t limit = kPageSize;
+  if (loaded_key_ == key) limit = std::max<int64_t>(kPageSize, static_cast<int64_t>(items_.size()));
+  loaded_version_ = ctx_.core.data_version();
+  loaded_key_ = key;
+  items_ = Json::array();
+  load(filters, 0, limit);
 }
 
 void RecordTable::export_csv() {
@@ -75,7 +92,7 @@ void RecordTable::draw() {
 
   reload_if_needed(filters);
   std::string shown = format_count(static_cast<int64_t>(items_.size()));
-  std::string total = format_count(total_);
+  std::string total = format_count(total_) + (total_capped_ ? "+" : "");
   char count_text[128];
   std::snprintf(count_text, sizeof count_text, T("table.count"), shown.c_str(), total.c_str());
   ImGui::TextDisabled("%s", count_text);
@@ -129,7 +146,9 @@ void RecordTable::draw() {
 
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(items_.size()));
+  int shown_end = 0;
   while (clipper.Step()) {
+    shown_end = std::max(shown_end, clipper.DisplayEnd);
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
       const Json& record = items_[static_cast<std::size_t>(row)];
       const std::string& id = record["id"].get_ref<const std::string&>();
@@ -150,6 +169,11 @@ void RecordTable::draw() {
       }
       ImGui::PopID();
     }
+  }
+  // The end of what is held is in view: read the next page (drawn from the next frame on).
+  if (more_ && shown_end >= static_cast<int>(items_.size()) - 20) {
+    load(filters, static_cast<int64_t>(items_.size()), kPageSize);
+    ctx_.platform.request_redraw();
   }
   ImGui::EndTable();
 }

@@ -44,7 +44,8 @@ class RecordTable {
   int64_t total() const { return total_; }
 
  private:
-  static constexpr int kPageSize = 2000;
+  // Rows read at a time: more are read as the list scrolls near the end of what it holds.
+  static constexpr int kPageSize = 200;
 
   UiContext& ctx_;
   TableConfig config_;
@@ -57,12 +58,16 @@ class RecordTable {
   std::string loaded_key_;
   Json items_ = Json::array();
   int64_t total_ = 0;
+  bool total_capped_ = false;  // a search counted only up to a cap: "1,000+"
+  bool more_ = false;          // the database holds more rows than items_
   std::string load_error_;
 
   Json last_filters_ = Json::object();
   std::string export_message_;
 
   void reload_if_needed(const Json& filters);
+  // Reads `limit` rows from `offset` into items_ (appended); false on an error.
+  bool load(const Json& filters, int64_t offset, int64_t limit);
   // Downloads every row that matches the current search and filters as CSV (Excel-ready).
   void export_csv();
 };

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/change_log.hpp"
 #include "core/database.hpp"
 #include "test_support.hpp"
 
@@ -154,10 +155,7 @@ TEST_CASE("every field write records a hybrid logical clock stamp in one shared 
     core.call("lead.delete", {{"id", core.call("lead.create", {{"name", "Gone"}})["id"]}});
 
     Database db(path);
-    Statement st(db, "SELECT field, stamp FROM field_stamps WHERE entity = 'lead' AND record_id = ?1 ORDER BY field");
-    st.bind(1, id);
-    std::map<std::string, std::string> stamps;
-    while (st.step()) stamps[st.column_text(0)] = st.column_text(1);
+    auto stamps = ChangeLog(db).record_stamps("lead", id);
     CHECK(stamps.size() == 4);  // name, city, status, created_at
     auto name = HlcStamp::parse(stamps["name"]);
     auto city = HlcStamp::parse(stamps["city"]);
@@ -171,7 +169,7 @@ TEST_CASE("every field write records a hybrid logical clock stamp in one shared 
     Statement tomb(db, "SELECT count(*) FROM tombstones WHERE entity = 'lead'");
     tomb.step();
     CHECK(tomb.column_int(0) == 1);
-    Statement orphan(db, "SELECT count(*) FROM field_stamps WHERE record_id NOT IN (SELECT id FROM leads)");
+    Statement orphan(db, "SELECT count(*) FROM record_stamps WHERE uuid_text(record) NOT IN (SELECT id FROM leads)");
     orphan.step();
     CHECK(orphan.column_int(0) == 0);
   }

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "core/change_log.hpp"
 #include "core/database.hpp"
 #include "test_support.hpp"
 
@@ -88,10 +89,9 @@ TEST_CASE("unlinking after a delete is stamped, so sync carries it") {
     CHECK(lead["company_id"] == "");
     CHECK(lead["updated_at"] == "2026-11-26T09:00:05.000Z");
     Database db(path);
-    Statement st(db, "SELECT stamp FROM field_stamps WHERE record_id = ?1 AND field = 'company_id'");
-    st.bind(1, id);
-    REQUIRE(st.step());
-    CHECK(HlcStamp::parse(st.column_text(0))->wall_ms == 1795683605000LL);
+    auto stamp = HlcStamp::parse(ChangeLog(db).field_stamp("lead", id, "company_id"));
+    REQUIRE(stamp);
+    CHECK(stamp->wall_ms == 1795683605000LL);
     CHECK(core.call("contact.get", {{"id", converted["contact"]["id"]}})["company_id"] == "");
   }
   std::filesystem::remove(path);

@@ -461,4 +461,28 @@ TEST_CASE("exported documents satisfy assets/sync-format.schema.json, and the sc
   CHECK(schema_problem(schema, schema, broken, "") == ": missing clock");
 }
 
+TEST_CASE("a dry run that numbered a new device leaves no trace in the packed stamps") {
+  // Device numbers given during a dry run are rolled back; a later import must not reuse them
+  // for another device's stamps from a stale cache.
+  Device here, b(1000), c(2000);
+  std::string b_lead = b.call("lead.create", {{"name", "Bora"}})["id"];
+  std::string c_lead = c.call("lead.create", {{"name", "Cemre"}})["id"];
+  Json b_doc = b.export_doc(), c_doc = c.export_doc();
+  here.call("lead.create", {{"name", "Burada"}});
+  here.call("sync.import", {{"document", b_doc}, {"dry_run", true}});
+  here.import_doc(c_doc);
+  here.import_doc(b_doc);
+  Json state = here.state();
+  auto device_of = [&](const std::string& id) {
+    std::set<std::string> devices;
+    for (const auto& s : state["field_stamps"]) {
+      if (s[1] == id) devices.insert(HlcStamp::parse(s[3].get<std::string>())->device);
+    }
+    return devices;
+  };
+  CHECK(device_of(b_lead) == std::set<std::string>{b.core->device_id()});
+  CHECK(device_of(c_lead) == std::set<std::string>{c.core->device_id()});
+  CHECK(here.export_doc()["records"].size() == 3);
+}
+
 }  // namespace kervan::testing

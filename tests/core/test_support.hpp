@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/core.hpp"
+#include "core/database.hpp"
 
 namespace kervan::testing {
 
@@ -31,6 +32,21 @@ inline std::string error_code(const Json& reply) {
 inline std::string error_field(const Json& reply) {
   return reply.contains("error") && reply["error"].contains("field") ? reply["error"]["field"].get<std::string>()
                                                                      : std::string();
+}
+
+// Drops what migration 8 made (search indexes, their triggers and the sort indexes), so a
+// test can take a database back before it and open it again.
+inline void undo_search_migration(Database& db) {
+  for (std::string t : {"leads", "contacts", "companies", "deals"}) {
+    db.exec("DROP TABLE IF EXISTS " + t + "_search_terms; DROP TABLE IF EXISTS " + t + "_search; DROP TRIGGER IF EXISTS " +
+            t + "_search_insert; DROP TRIGGER IF EXISTS " + t + "_search_delete; DROP TRIGGER IF EXISTS " + t +
+            "_search_update;");
+  }
+  for (const char* index : {"leads_by_name", "leads_by_company", "leads_by_city", "leads_by_event_sorted",
+                            "leads_by_status_sorted", "contacts_by_name", "contacts_by_title", "contacts_by_owner",
+                            "companies_by_name", "companies_by_city", "companies_by_owner"}) {
+    db.exec(std::string("DROP INDEX IF EXISTS ") + index);
+  }
 }
 
 }  // namespace kervan::testing
