@@ -2,7 +2,7 @@
 # Runs every Kervan test on a fresh Debian bookworm machine, installing what is missing:
 # native core suites (doctest, CLI) under AddressSanitizer and UBSan, the libFuzzer targets
 # for a bounded time, then the WebAssembly
-# build and the browser end-to-end tests in headless Chromium.
+# build, the browser end-to-end tests in headless Chromium and one small benchmark run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -27,3 +27,8 @@ KERVAN_SKIP_INSTALL=1 ./build-wasm.sh
 
 echo "== browser tests"
 node tests/e2e/run.mjs
+
+# Not a timed test: the benchmark runs once at its smallest size so it keeps working; its
+# figures are printed, never judged.
+echo "== benchmark, once at 1k"
+node bench/run.mjs --cli "$native/src/cli/kervan" --sizes 1k --runs 1 --work "$root/build/bench-small"
