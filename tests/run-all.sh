@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Kervan test on a fresh Debian bookworm machine, installing what is missing:
-# native core suites (doctest, CLI) under AddressSanitizer and UBSan, the libFuzzer targets
-# for a bounded time, then the WebAssembly
-# build, the browser end-to-end tests in headless Chromium and one small benchmark run.
+# native core suites (doctest, CLI, page VFS) under AddressSanitizer and UBSan, the libFuzzer
+# targets on a fixed seed, then the WebAssembly build, the browser end-to-end tests in
+# headless Chromium and one small benchmark run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -1,7 +1,7 @@
 // Shared helpers for Kervan's browser tests: a static server on 127.0.0.1, Debian's Chromium
 // through playwright-core, and a person's keyboard and mouse driven by widget labels
 // (window.kervan.ui.items()), never by guessed pixels.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,4 +182,32 @@ export async function countBlockPuts(context) {
       return put.call(this, value, key);
     };
   });
+}
+
+// Kills (SIGKILL) every process that `isRoot({ pid, ppid, args })` accepts, with all its
+// descendants, then waits until they are gone or zombies (a storage process still holding
+// IndexedDB files would make the next start fail to open them). Never kills this process.
+// Returns how many processes were killed.
+export async function killProcessTrees(isRoot) {
+  let out = '';
+  try { out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }); } catch { return 0; }
+  const rows = out.split('\n').filter(Boolean).map((line) => {
+    const [pid, ppid, ...args] = line.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), args: args.join(' ') };
+  });
+  const doomed = new Set(rows.filter(isRoot).map((r) => r.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of rows) if (doomed.has(r.ppid) && !doomed.has(r.pid)) { doomed.add(r.pid); grew = true; }
+  }
+  doomed.delete(process.pid);
+  for (const pid of doomed) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  const alive = (pid) => {
+    try { return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; }
+  };
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline && [...doomed].some(alive)) await sleep(50);
+  return doomed.size;
 }

@@ -1,38 +1,11 @@
 // Page-level persistence in IndexedDB under stress: saves that cost by pages changed, the
 // browser killed in the middle of a burst of saves, IndexedDB failing mid-write, damaged
 // stored data, no IndexedDB at all. Every lead reported saved must survive; nothing may hang.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { killProcessTrees } from './lib.mjs';
 
-// Kills (SIGKILL) the Chromium this test started on `profile` and all its child processes,
-// by process id, then waits until they are gone (a storage process still holding the
-// IndexedDB files would make the next start fail to open them).
-async function killBrowser(profile) {
-  let out = '';
-  try { out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }); } catch { return 0; }
-  const rows = out.split('\n').filter(Boolean).map((line) => {
-    const [pid, ppid, ...args] = line.trim().split(/\s+/);
-    return { pid: Number(pid), ppid: Number(ppid), args: args.join(' ') };
-  });
-  const doomed = new Set(rows.filter((r) => r.args.includes(`--user-data-dir=${profile}`)).map((r) => r.pid));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const r of rows) if (doomed.has(r.ppid) && !doomed.has(r.pid)) { doomed.add(r.pid); grew = true; }
-  }
-  doomed.delete(process.pid);
-  for (const pid of doomed) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-  }
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline && [...doomed].some((pid) => fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readStatus(pid)))) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return doomed.size;
-}
-
-function readStatus(pid) {
-  try { return fs.readFileSync(`/proc/${pid}/status`, 'utf8'); } catch { return ''; }
-}
+// Kills the Chromium this test started on `profile`, with all its child processes.
+const killBrowser = (profile) => killProcessTrees((p) => p.args.includes(`--user-data-dir=${profile}`));
 
 async function allLeadNames(page) {
   const reply = await page.evaluate(() => window.kervan.call('lead.list', { limit: 100000 }));

@@ -1,7 +1,6 @@
 // Runs every browser test (tests/e2e/*.test.mjs) against dist/, served on 127.0.0.1 under a
 // sub-path so the site is always tested the way it is hosted. Each test gets a fresh
 // Chromium profile. Usage: node tests/e2e/run.mjs [name-filter]
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as t from './lib.mjs';
@@ -10,24 +9,9 @@ import * as t from './lib.mjs';
 // browsers are killed so the next test starts on a quiet machine.
 const testTimeoutMs = Number(process.env.KERVAN_E2E_TIMEOUT_S || 300) * 1000;
 
-function killBrowsersStartedHere() {
-  let out = '';
-  try { out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }); } catch { return; }
-  const rows = out.split('\n').filter(Boolean).map((line) => {
-    const [pid, ppid, ...args] = line.trim().split(/\s+/);
-    return { pid: Number(pid), ppid: Number(ppid), args: args.join(' ') };
-  });
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const r of rows) if (mine.has(r.ppid) && !mine.has(r.pid)) { mine.add(r.pid); grew = true; }
-  }
-  for (const r of rows) {
-    if (r.pid !== process.pid && mine.has(r.pid) && /chrom/i.test(r.args)) {
-      try { process.kill(r.pid, 'SIGKILL'); } catch { /* gone */ }
-    }
-  }
-}
+// The browsers this runner started (Playwright spawns Chromium as a direct child), with
+// all their child processes.
+const killBrowsersStartedHere = () => t.killProcessTrees((p) => p.ppid === process.pid && /chrom/i.test(p.args));
 
 const filter = process.argv[2] || '';
 const dir = path.dirname(new URL(import.meta.url).pathname);

@@ -23,11 +23,11 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 targets=(sync_import csv vcard)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+mkdir -p "$findings"
 
 for t in "${targets[@]}"; do
   corpus="$root/tests/fuzz/corpus/$t"
   dict="$root/tests/fuzz/$t.dict"
-  mkdir -p "$findings"
   options=(-max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="$findings/$t-")
   [ -f "$dict" ] && options+=(-dict="$dict")
   echo "fuzz $t: replaying $(ls "$corpus" | wc -l) corpus files"
