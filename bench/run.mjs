@@ -13,7 +13,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
 import * as t from '../tests/e2e/lib.mjs';
-import { generate } from './generate.mjs';
+import { generate, GENERATOR_VERSION } from './generate.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,14 +36,20 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const rows = [];
-// The dashboard's reports as the UI asks for them (Turkey's offset, so periods have edges).
+// The dashboard's reports as the UI asks for them (Turkey's offset, so periods have edges),
+// and the widest custom period: the generated data's two years. [label, command, args].
+const tr = { utc_offset_minutes: 180 };
+const twoYears = { period: 'custom', from: '2024-11-01', to: '2026-11-30', ...tr };
 const reportCalls = [
-  ['report.pipeline', {}],
-  ['report.forecast', { utc_offset_minutes: 180 }],
-  ['report.results', { period: 'this_year', utc_offset_minutes: 180 }],
-  ['report.team', { period: 'this_year', utc_offset_minutes: 180 }],
-  ['report.funnel', { period: 'this_year', utc_offset_minutes: 180 }],
-  ['report.forecast_history', { utc_offset_minutes: 180 }],
+  ['report.pipeline', 'report.pipeline', {}],
+  ['report.forecast', 'report.forecast', tr],
+  ['report.results', 'report.results', { period: 'this_year', ...tr }],
+  ['report.results (two years)', 'report.results', twoYears],
+  ['report.team', 'report.team', { period: 'this_year', ...tr }],
+  ['report.team (two years)', 'report.team', twoYears],
+  ['report.funnel', 'report.funnel', { period: 'this_year', ...tr }],
+  ['report.funnel (two years)', 'report.funnel', twoYears],
+  ['report.forecast_history', 'report.forecast_history', { limit: 24, ...tr }],
 ];
 const nativeReport = {};
 const row = (what, size, value, unit, note = '') => {
@@ -51,9 +57,10 @@ const row = (what, size, value, unit, note = '') => {
   console.error(`  ${what} [${size}]: ${Number.isFinite(value) ? value.toFixed(2) : value} ${unit} ${note}`);
 };
 
-// The database of each size, generated once per seed and kept in the work folder.
+// The database of each size, generated once per generator version and kept in the work folder.
+const dbFileName = (size) => path.join(work, `kervan-${size}-v${GENERATOR_VERSION}.db`);
 async function database(size) {
-  const file = path.join(work, `kervan-${size}.db`);
+  const file = dbFileName(size);
   if (!fs.existsSync(file)) {
     console.error(`generating ${size}...`);
     const r = await generate({ cli, db: file + '.part', size, seed: 1, log: (m) => console.error(`  ${m}`) });
@@ -122,7 +129,7 @@ async function loadIntoStore(page, site, size) {
     await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onabort = () => reject(tx.error); });
     db.close();
     return bytes.length;
-  }, { url: `${site.base}/bench/kervan-${size}.db`, scope: '/apps/kervan/' });
+  }, { url: `${site.base}/bench/${path.basename(dbFileName(size))}`, scope: '/apps/kervan/' });
 }
 
 async function metrics(cdp) {
@@ -151,7 +158,7 @@ async function browserRuns(site, size) {
     // Each report through the page's bridge, as the dashboard calls it.
     const reports = await s.page.evaluate(async ({ calls, runs }) => {
       const out = {};
-      for (const [name, args] of calls) {
+      for (const [label, name, args] of calls) {
         const times = [];
         for (let i = 0; i < runs; i++) {
           const t0 = performance.now();
@@ -159,13 +166,13 @@ async function browserRuns(site, size) {
           times.push(performance.now() - t0);
           if (r.error) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
         }
-        out[name] = times;
+        out[label] = times;
       }
       return out;
     }, { calls: reportCalls, runs });
-    for (const [name] of reportCalls) {
-      const wasm = median(reports[name]), native = nativeReport[`${name} ${size}`];
-      row(name, size, wasm, 'ms', `(native ${native.toFixed(2)} ms, wasm/native ${(wasm / native).toFixed(2)}×)`);
+    for (const [label] of reportCalls) {
+      const wasm = median(reports[label]), native = nativeReport[`${label} ${size}`];
+      row(label, size, wasm, 'ms', `(native ${native.toFixed(2)} ms, wasm/native ${(wasm / native).toFixed(2)}×)`);
     }
     if (only === 'reports') return;
 
@@ -279,10 +286,10 @@ async function browserRuns(site, size) {
 }
 
 async function nativeRuns(db, size) {
-  for (const [name, args] of reportCalls) {
+  for (const [label, name, args] of reportCalls) {
     const times = await nativeTimes(db, Array.from({ length: runs + 1 }, () => ({ command: name, args })));
-    nativeReport[`${name} ${size}`] = median(times.slice(1));  // the first call also opens the file
-    row(`native: ${name}`, size, nativeReport[`${name} ${size}`], 'ms');
+    nativeReport[`${label} ${size}`] = median(times.slice(1));  // the first call also opens the file
+    row(`native: ${label}`, size, nativeReport[`${label} ${size}`], 'ms');
   }
   if (only === 'reports') return;
   const list = await nativeTimes(db, [{ command: 'lead.list', args: { limit: 1, sort: 'name' } }]);

@@ -1,6 +1,8 @@
 // kervan: the command line face of the core.
 //   kervan --db FILE call NAME ['JSON']   run one command, print its JSON reply
 //   kervan --db FILE                      one JSON request per stdin line, one reply per line
+//   kervan --db FILE --clock-from-requests
+//                                         the same; a request's "at" (ISO time) sets the clock
 //   kervan --db FILE commands             list the commands
 //   kervan --db FILE export OUT.json [--since-peer DEVICE | --peer DEVICE]
 //                                         write a sync file (all, or changes since the last one to DEVICE)
@@ -10,6 +12,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -24,7 +28,8 @@ int usage(const char* message) {
                "       kervan --db FILE commands\n"
                "       kervan --db FILE export OUT.json [--since-peer DEVICE | --peer DEVICE]\n"
                "       kervan --db FILE import IN.json [--dry-run]\n"
-               "       kervan --db FILE < requests.jsonl   (one {\"command\": ..., \"args\": {...}, \"request_id\": optional} per line)\n",
+               "       kervan --db FILE < requests.jsonl   (one {\"command\": ..., \"args\": {...}, \"request_id\": optional} per line)\n"
+               "       kervan --db FILE --clock-from-requests < requests.jsonl   (each request may add \"at\": ISO time)\n",
                message);
   return 2;
 }
@@ -33,6 +38,34 @@ void print(const kervan::Json& reply) {
   // Invalid UTF-8 never gets this far (the core refuses it), but replace rather than throw.
   std::cout << reply.dump(-1, ' ', false, kervan::Json::error_handler_t::replace) << '\n';
 }
+
+// With --clock-from-requests, the core's wall clock reads the "at" of the latest request that
+// had one (the system clock before the first): a generator can replay two years of history in
+// a minute. Requests must come in time order; the hybrid clock never runs backwards, so an
+// earlier "at" is stamped as the latest time seen.
+struct RequestClock {
+  std::shared_ptr<int64_t> at_ms = std::make_shared<int64_t>(0);
+  kervan::WallClock wall() const {
+    auto at = at_ms;
+    auto system = kervan::system_wall_clock();
+    return [at, system] { return *at ? *at : system(); };
+  }
+  // Takes "at" from a request line; an error reply when it is there but not a time.
+  std::optional<kervan::Json> take(const std::string& line) const {
+    if (line.find("\"at\"") == std::string::npos) return std::nullopt;
+    kervan::Json request = kervan::Json::parse(line, nullptr, false);
+    if (!request.is_object() || !request.contains("at")) return std::nullopt;  // the core explains
+    const kervan::Json& at = request["at"];
+    auto ms = at.is_string() ? kervan::parse_iso8601(at.get<std::string>()) : std::nullopt;
+    if (!ms) {
+      kervan::Json reply{{"error", {{"code", "invalid_value"}, {"message", "\"at\" must be an ISO 8601 time"}, {"field", "at"}}}};
+      if (request.contains("request_id")) reply["request_id"] = request["request_id"];
+      return reply;
+    }
+    *at_ms = *ms;
+    return std::nullopt;
+  }
+};
 
 constexpr std::size_t kMaxSyncFileBytes = 512u * 1024 * 1024;
 
@@ -110,10 +143,17 @@ int main(int argc, char** argv) {
     i += 2;
   }
   if (db_path.empty()) return usage("--db FILE is required");
+  std::optional<RequestClock> request_clock;
+  if (i < argc && std::string(argv[i]) == "--clock-from-requests") {
+    request_clock.emplace();
+    ++i;
+  }
 
   std::unique_ptr<kervan::Core> core;
   try {
-    core = std::make_unique<kervan::Core>(db_path);
+    kervan::CoreOptions options;
+    if (request_clock) options.wall_clock = request_clock->wall();
+    core = std::make_unique<kervan::Core>(db_path, options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kervan: cannot open %s: %s\n", db_path.c_str(), e.what());
     return 1;
@@ -143,7 +183,8 @@ int main(int argc, char** argv) {
   while (std::getline(std::cin, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    kervan::Json reply = core->call_request_line(line);
+    std::optional<kervan::Json> refused = request_clock ? request_clock->take(line) : std::nullopt;
+    kervan::Json reply = refused ? *refused : core->call_request_line(line);
     last_failed = reply.contains("error");
     print(reply);
     std::cout.flush();

@@ -36,6 +36,16 @@ echo "$out" | grep -q '"leads":2' || fail "app.info: $out"
 
 "$kervan" --db "$db" commands | grep -q '^lead.list' || fail "commands listing"
 
+# --clock-from-requests: "at" dates what the request writes (the benchmark replays history).
+hist="$dir/history.db"
+out=$(printf '%s\n' \
+  '{"command": "lead.create", "args": {"name": "Eski Ziyaretçi"}, "at": "2025-01-15T09:00:00Z"}' \
+  '{"command": "lead.create", "args": {"name": "Kayıp Saat"}, "at": "dün", "request_id": 7}' \
+  '{"command": "lead.list", "args": {}}' | "$kervan" --db "$hist" --clock-from-requests)
+echo "$out" | sed -n 1p | grep -q '"created_at":"2025-01-15T09:00:00' || fail "at line 1: $out"
+echo "$out" | sed -n 2p | grep -q '"field":"at".*"request_id":7\|"request_id":7.*"field":"at"' || fail "bad at: $out"
+echo "$out" | sed -n 3p | grep -q '"total":1' || fail "a refused at must create nothing: $out"
+
 # Sync files: export from one database, import into another, as an office desktop would.
 other="$dir/other.db"
 "$kervan" --db "$db" call device.set_name '{"name": "Masaüstü"}' >/dev/null || fail "set_name"
