@@ -64,12 +64,12 @@ std::map<std::string, SnapMonth> snapshot_months(const Json& snapshot, const std
   return out;
 }
 
-// The months a snapshot covers: its own month and the following ones.
-std::vector<std::string> snapshot_month_keys(const Json& snapshot) {
+// The months a snapshot covers: its own month ("YYYY-MM") and the following ones.
+std::vector<std::string> month_keys(const std::string& month, int64_t count) {
   std::vector<std::string> keys;
-  auto first = report::parse_day(snapshot["month"].get<std::string>() + "-01");
+  auto first = report::parse_day(month + "-01");
   if (!first) return keys;
-  for (int64_t i = 0; i < snapshot["months"].get<int64_t>(); ++i) {
+  for (int64_t i = 0; i < count; ++i) {
     keys.push_back(report::day_text(report::month_start(*first, static_cast<int>(i))).substr(0, 7));
   }
   return keys;
@@ -81,7 +81,7 @@ Json snapshot_view(const Json& snapshot) {
   const std::string base = snapshot["base_currency"];
   auto months = snapshot_months(snapshot, "", "");
   Json rows = Json::array();
-  for (const auto& key : snapshot_month_keys(snapshot)) {
+  for (const auto& key : month_keys(snapshot["month"], snapshot["months"].get<int64_t>())) {
     const SnapMonth& m = months[key];
     rows.push_back({{"month", key},
                     {"open_count", m.count},
@@ -158,28 +158,65 @@ std::map<std::string, MoneyTally> won_by_month(Database& db, const Frame& frame,
   return out;
 }
 
+// One snapshot as forecast_history reads it: its own columns and, per month, the sums of its
+// lines for the owner and pipeline asked for (from forecast_snapshot_lines, migration 9:
+// parsing every snapshot's lines as JSON cost more than the rest of the report together).
+struct SnapshotSums {
+  std::string id, taken_at, month, kind, base_currency;
+  int64_t months = 0;
+  std::map<std::string, SnapMonth> by_month;
+};
+
+std::vector<SnapshotSums> latest_snapshots(Database& db, int64_t limit, const std::string& owner,
+                                           const std::string& pipeline_id) {
+  std::vector<SnapshotSums> out;
+  {
+    Statement st(db, "SELECT id, taken_at, month, kind, base_currency, months FROM forecast_snapshots "
+                     "ORDER BY taken_at DESC, id LIMIT ?1");
+    st.bind(1, limit);
+    while (st.step()) {
+      out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
+                     st.column_int(5), {}});
+    }
+  }
+  Statement sums(db,
+                 "SELECT month, sum(count), sum(unweighted), sum(weighted), sum(won) FROM forecast_snapshot_lines "
+                 "WHERE snapshot_id = ?1 AND (?2 = '' OR owner = ?2) AND (?3 = '' OR pipeline_id = ?3) GROUP BY month");
+  for (auto& snapshot : out) {
+    sums.reset();
+    sums.bind(1, snapshot.id).bind(2, owner).bind(3, pipeline_id);
+    while (sums.step()) {
+      SnapMonth& m = snapshot.by_month[sums.column_text(0)];
+      m.count = sums.column_int(1);
+      m.unweighted = sums.column_int(2);
+      m.weighted = sums.column_int(3);
+      m.won_before = sums.column_int(4);
+    }
+  }
+  return out;
+}
+
 Json report_forecast_history(CommandContext& ctx, const Json& args) {
   ArgsReader reader(args);
   reader.allow_only({"limit", "owner", "pipeline_id", "utc_offset_minutes"});
   Frame frame = report::load_frame(ctx, reader);
   int64_t limit = reader.integer("limit", 1, 120).value_or(12);
   std::string pipeline_id = report::read_pipeline(ctx.db, reader);
-  auto snapshots = select_rows(ctx.db, snapshot_table(), "1", {}, "taken_at DESC, id LIMIT " + std::to_string(limit));
+  auto snapshots = latest_snapshots(ctx.db, limit, frame.owner, pipeline_id);
   std::string current = report::day_text(frame.today()).substr(0, 7);
   std::string earliest = current;
-  for (const auto& s : snapshots) earliest = std::min(earliest, s["month"].get<std::string>());
+  for (const auto& s : snapshots) earliest = std::min(earliest, s.month);
   auto actual = won_by_month(ctx.db, frame, earliest, pipeline_id);
 
   std::map<std::string, std::pair<int64_t, int64_t>> unconverted;
   Json rows = Json::array();
-  for (const auto& s : snapshots) {
-    bool comparable = s["base_currency"] == frame.base;
-    auto months = snapshot_months(s, frame.owner, pipeline_id);
+  for (auto& s : snapshots) {
+    bool comparable = s.base_currency == frame.base;
     Json month_rows = Json::array();
     int64_t past_expected = 0, past_actual = 0;
-    const std::string base = s["base_currency"];
-    for (const auto& key : snapshot_month_keys(s)) {
-      const SnapMonth& m = months[key];
+    const std::string& base = s.base_currency;
+    for (const auto& key : month_keys(s.month, s.months)) {
+      const SnapMonth& m = s.by_month[key];
       const MoneyTally& won = actual[key];
       int64_t actual_won = won.base_amount(frame);
       int64_t expected = m.won_before + m.weighted;
@@ -200,10 +237,10 @@ Json report_forecast_history(CommandContext& ctx, const Json& args) {
                             {"difference", compare ? report::money(frame, actual_won - expected) : Json(nullptr)},
                             {"accuracy", compare ? report::ratio(actual_won, expected) : Json(nullptr)}});
     }
-    rows.push_back({{"id", s["id"]},
-                    {"taken_at", s["taken_at"]},
-                    {"month", s["month"]},
-                    {"kind", s["kind"]},
+    rows.push_back({{"id", s.id},
+                    {"taken_at", s.taken_at},
+                    {"month", s.month},
+                    {"kind", s.kind},
                     {"base_currency", base},
                     {"comparable", comparable},
                     {"months", month_rows},

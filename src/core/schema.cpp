@@ -920,6 +920,36 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX companies_by_city ON companies(city COLLATE TURKISH, created_at);
       CREATE INDEX companies_by_owner ON companies(owner COLLATE TURKISH, created_at);
     )sql"},
+    {9, R"sql(
+      -- A forecast snapshot's lines as rows, so forecast_history sums them in indexed SQL
+      -- instead of parsing every snapshot's JSON. Kept by triggers from the lines column,
+      -- which stays the record of what was taken.
+      CREATE TABLE forecast_snapshot_lines (
+        snapshot_id TEXT NOT NULL,
+        month       TEXT NOT NULL,
+        pipeline_id TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        count       INTEGER NOT NULL,
+        unweighted  INTEGER NOT NULL,
+        weighted    INTEGER NOT NULL,
+        won         INTEGER NOT NULL
+      );
+      CREATE INDEX forecast_snapshot_lines_by_snapshot ON forecast_snapshot_lines(snapshot_id, month);
+      CREATE VIEW forecast_snapshot_lines_in_json AS
+        SELECT s.id AS snapshot_id, coalesce(e.value ->> 'month', ''), coalesce(e.value ->> 'pipeline_id', ''),
+               coalesce(e.value ->> 'owner', ''), coalesce(e.value ->> 'count', 0),
+               coalesce(e.value ->> 'unweighted', 0), coalesce(e.value ->> 'weighted', 0),
+               coalesce(e.value ->> 'won', 0)
+        FROM forecast_snapshots s, json_each(s.lines) e WHERE e.type = 'object';
+      -- Snapshots are taken and deleted, never changed.
+      CREATE TRIGGER forecast_snapshot_lines_insert AFTER INSERT ON forecast_snapshots BEGIN
+        INSERT INTO forecast_snapshot_lines SELECT * FROM forecast_snapshot_lines_in_json WHERE snapshot_id = NEW.id;
+      END;
+      CREATE TRIGGER forecast_snapshot_lines_delete AFTER DELETE ON forecast_snapshots BEGIN
+        DELETE FROM forecast_snapshot_lines WHERE snapshot_id = OLD.id;
+      END;
+      INSERT INTO forecast_snapshot_lines SELECT * FROM forecast_snapshot_lines_in_json;
+    )sql"},
 };
 
 int64_t page_pragma(Database& db, const char* name) {

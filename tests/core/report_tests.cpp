@@ -556,6 +556,38 @@ TEST_CASE("report.snapshot and report.forecast_history: past forecasts against w
   CHECK(amount(h["snapshots"][2]["months"][0]["expected"]) == 230000);
 }
 
+TEST_CASE("migration 9 turns the snapshots already taken into lines that forecast_history sums the same") {
+  auto path = (std::filesystem::temp_directory_path() / "kervan-test-snapshot-lines.db").string();
+  std::filesystem::remove(path);
+  ManualClock clock;  // 2026-11-26T09:00Z
+  Json before, before_owner;
+  auto history = [](Core& core, Json args) {
+    Json h = ok(core.call("report.forecast_history", args));
+    h.erase("generated_at");
+    return h;
+  };
+  {
+    Core core(path, CoreOptions{clock.source()});
+    make_deal(core, {{"name", "A"}, {"amount", 100000}, {"expected_close", "2026-12-10"}, {"owner", "Işıl"}});
+    make_deal(core, {{"name", "B"}, {"amount", 200000}, {"stage_id", kContract}, {"expected_close", "2026-11-28"}});
+    ok(core.call("report.snapshot", {{"if_month_turned", true}}));
+    set_time(clock, "2026-12-02T09:00:00Z");
+    ok(core.call("report.snapshot", {{"if_month_turned", true}}));
+    before = history(core, Json::object());
+    before_owner = history(core, {{"owner", "Işıl"}});
+    CHECK(amount(before_owner["snapshots"][1]["months"][1]["expected"]) == 10000);  // A: 100000 x 10%, December
+  }
+  {
+    Database db(path);
+    testing::undo_snapshot_lines_migration(db);
+    db.exec("PRAGMA user_version = 8");
+  }
+  Core core(path, CoreOptions{clock.source()});
+  CHECK(history(core, Json::object()) == before);
+  CHECK(history(core, {{"owner", "Işıl"}}) == before_owner);
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("empty states say why instead of showing zeros or NaN") {
   auto core = memory_core();
   Json p = ok(core->call("report.pipeline", {}));

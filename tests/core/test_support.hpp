@@ -34,9 +34,16 @@ inline std::string error_field(const Json& reply) {
                                                                      : std::string();
 }
 
-// Drops what migration 8 made (search indexes, their triggers and the sort indexes), so a
-// test can take a database back before it and open it again.
+// Drops what migration 9 made (forecast snapshot lines as rows).
+inline void undo_snapshot_lines_migration(Database& db) {
+  db.exec("DROP TRIGGER IF EXISTS forecast_snapshot_lines_insert; DROP TRIGGER IF EXISTS forecast_snapshot_lines_delete; "
+          "DROP VIEW IF EXISTS forecast_snapshot_lines_in_json; DROP TABLE IF EXISTS forecast_snapshot_lines;");
+}
+
+// Drops what migration 8 made (search indexes, their triggers and the sort indexes), and what
+// came after it, so a test can take a database back before it and open it again.
 inline void undo_search_migration(Database& db) {
+  undo_snapshot_lines_migration(db);
   for (std::string t : {"leads", "contacts", "companies", "deals"}) {
     db.exec("DROP TABLE IF EXISTS " + t + "_search_terms; DROP TABLE IF EXISTS " + t + "_search; DROP TRIGGER IF EXISTS " +
             t + "_search_insert; DROP TRIGGER IF EXISTS " + t + "_search_delete; DROP TRIGGER IF EXISTS " + t +
