@@ -98,17 +98,20 @@ std::map<SourceEvent, FunnelStage> funnel_cells(Database& db, const Frame& frame
       add_won(won);
     } else {
       // INDEXED BY: for the GROUP BY order the planner otherwise scans all of leads_for_funnel.
+      // CROSS JOIN keeps the period's leads as the outer loop: on its own the planner may walk
+      // every won deal and look for its lead in the period (30 ms instead of 0.3 at 100k).
       const std::string leads_in = " FROM leads l INDEXED BY leads_by_created";
+      const std::string their_deals = " CROSS JOIN deals d ON d.source_lead_id = l.id";
       const std::string when = " WHERE l.created_at >= ?1 AND l.created_at < ?2";
       Statement leads(db, "SELECT l.source, l.event, count(*), total(l.status IN ('qualified', 'converted')), "
                           "total(l.status = 'converted'), 0, 0, 0" + leads_in + when + filters);
       add_counts(leads);
       Statement deals(db, "SELECT l.source, l.event, 0, 0, 0, count(*), total(d.status = 'won'), "
                           "count(DISTINCT CASE WHEN d.status = 'won' THEN l.id END)" + leads_in +
-                          " JOIN deals d ON d.source_lead_id = l.id" + when + filters);
+                          their_deals + when + filters);
       add_counts(deals);
       Statement won(db, "SELECT l.source, l.event, d.currency, " + report::won_rate_sql(6) + " AS rate, count(*), "
-                        "sum(coalesce(d.won_amount, d.amount))" + leads_in + " JOIN deals d ON d.source_lead_id = l.id" +
+                        "sum(coalesce(d.won_amount, d.amount))" + leads_in + their_deals +
                         when + " AND d.status = 'won'" + filters + ", d.currency, rate");
       add_won(won);
     }

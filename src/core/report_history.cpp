@@ -139,21 +139,33 @@ Json report_snapshot(CommandContext& ctx, const Json& args) {
   return Json{{"taken", true}, {"reason", nullptr}, {"snapshot", snapshot_view(row)}};
 }
 
-// Deals actually won per local closing month from `first_month` on, at their closing rates.
+// Deals actually won per local closing month from `first_month` to this month, at their
+// closing rates. Each month is summed like a results period: whole UTC months from
+// closed_months, the hours the local month is shifted by from the deals themselves.
 std::map<std::string, MoneyTally> won_by_month(Database& db, const Frame& frame, const std::string& first_month,
                                                const std::string& pipeline_id) {
   std::map<std::string, MoneyTally> out;
   auto first = report::parse_day(first_month + "-01");
   if (!first) return out;
-  Statement st(db, "SELECT substr(strftime('%Y-%m-%d', d.closed_at, ?4), 1, 7) AS month, d.currency, " +
-                       report::won_rate_sql(5) + " AS rate, count(*), sum(coalesce(d.won_amount, d.amount)) "
-                       "FROM deals d WHERE d.status = 'won' AND d.closed_at >= ?1 "
-                       "AND (?2 = '' OR d.owner = ?2) AND (?3 = '' OR d.pipeline_id = ?3) "
-                       "GROUP BY month, d.currency, rate");
-  st.bind(1, frame.day_start_iso(*first)).bind(2, frame.owner).bind(3, pipeline_id);
-  st.bind(4, frame.sql_offset()).bind(5, frame.base);
-  while (st.step()) {
-    out[st.column_text(0)].add(st.column_text(1), st.column_int(2), 100, st.column_int(4), st.column_int(3));
+  const std::string rate = "CASE WHEN rate_base = ?5 AND rate_micro > 0 THEN rate_micro ELSE 0 END";
+  const std::string filters = " AND status = 'won' AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4) "
+                              "GROUP BY currency, rate";
+  Statement months(db, "SELECT currency, " + rate + " AS rate, sum(deals), sum(amount) FROM closed_months "
+                       "WHERE month >= ?1 AND month < ?2" + filters);
+  Statement edges(db, "SELECT currency, " + rate + " AS rate, count(*), sum(amount) FROM closed_deal_sums "
+                      "WHERE closed_at >= ?1 AND closed_at < ?2" + filters);
+  const int64_t today = frame.today();
+  for (int64_t day = *first; day <= today; day = report::month_start(day, 1)) {
+    report::Period month{"custom", day, report::month_start(day, 1) - 1};
+    MoneyTally& tally = out[report::day_text(day).substr(0, 7)];
+    for (const auto& piece : report::period_pieces(month, frame)) {
+      Statement& st = piece.months ? months : edges;
+      st.reset();
+      st.bind(1, piece.from).bind(2, piece.to).bind(3, frame.owner).bind(4, pipeline_id).bind(5, frame.base);
+      while (st.step()) {
+        tally.add(st.column_text(0), st.column_int(1), 100, piece.sign * st.column_int(3), piece.sign * st.column_int(2));
+      }
+    }
   }
   return out;
 }
