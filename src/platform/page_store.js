@@ -179,10 +179,11 @@ var KervanPageStore = (function () {
     }
     var state = {};
     var done = finished(tx, state);
+    // A rewrite of the whole store gets one more second per MiB.
     var timer = setTimeout(function () {
       state.reason = new Error('The browser storage did not finish writing in time');
       try { tx.abort(); } catch (e) { /* already over */ }
-    }, WRITE_TIMEOUT_MS);
+    }, WRITE_TIMEOUT_MS + (batch.rewrite ? Math.ceil(batch.size / 1048576) * 1000 : 0));
     var metaStore = tx.objectStore('meta');
     var pages = tx.objectStore('pages');
     // The fence is checked by the first request; the blocks are queued right behind it in the

@@ -9,6 +9,8 @@ var KervanStorage = (function () {
   var BLOCK = KervanPageStore.BLOCK;
   // How long a drawn frame waits for a save in flight (see holdFrame).
   var HOLD_FRAME_MS = 100;
+  // The largest store rewritten in RECORD-sized records at start (see rewriteAll).
+  var REWRITE_LIMIT = 64 * 1048576;
   // One Kervan per site path: two copies on one host keep separate data.
   var scope = location.pathname.replace(/[^\/]*$/, '');
   var DB_NAME = 'kervan-pages:' + scope;
@@ -372,7 +374,7 @@ var KervanStorage = (function () {
         return null;
       }
       if (st.writer && loaded.generation === 0 && loaded.size === 0) return migrate();
-      if (st.writer && loaded.recordSize !== KervanPageStore.RECORD) rewriteAll(loaded.image());
+      if (st.writer && loaded.recordSize !== KervanPageStore.RECORD && loaded.size <= REWRITE_LIMIT) rewriteAll(loaded.image());
       return null;
     }).then(function () {
       openChannel();
@@ -413,8 +415,11 @@ var KervanStorage = (function () {
   // puts the new ones with the new size in the meta record, so a crash or a failure leaves
   // the old store as it was (the next start tries again). Commits made meanwhile use the new
   // size and are saved after it (or merged into it if it fails and is retried).
+  // Only up to REWRITE_LIMIT: at 464 MB the one transaction did not finish in 20 s on the
+  // test machine, every save behind it waited, and the image was held twice more in memory.
+  // A larger store keeps its record size (it is read and written as it is).
   function rewriteAll(image) {
-    if (!image || !image.length) return;
+    if (!image || !image.length || image.length > REWRITE_LIMIT) return;
     st.recordSize = KervanPageStore.RECORD;
     st.pending = wholeImage(image, st.recordSize, true);
     kick();
