@@ -187,8 +187,12 @@ var KervanStorage = (function () {
   // The main loop skips drawing while a save is in flight, for at most HOLD_FRAME_MS: the
   // save's completion events need this thread, and a frame (slow in software rendering, and
   // the first after a change reloads the views) would otherwise delay every save by its length.
+  // Not once input arrived after the save started: skipped frames broke dragging a deal card
+  // onto Won in the browser tests (the drop was never seen), so input is drawn at once.
+  var lastInputAt = 0;
+  function noteInput() { lastInputAt = performance.now(); }
   function holdFrame() {
-    return !!st.inFlight && performance.now() - st.inFlightSince < HOLD_FRAME_MS;
+    return !!st.inFlight && lastInputAt < st.inFlightSince && performance.now() - st.inFlightSince < HOLD_FRAME_MS;
   }
 
   function retryNow() {
@@ -451,6 +455,7 @@ var KervanStorage = (function () {
     start: start,
     commit: commit,
     holdFrame: holdFrame,
+    noteInput: noteInput,
     takeImage: function () { var image = st.image; st.image = null; return image; },
     isWriter: function () { return st.writer; },
     latestTicket: function () { return st.ticket; },

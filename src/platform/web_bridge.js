@@ -115,7 +115,7 @@
   // Input: wake the main loop on anything the user does.
   ['keydown', 'keyup', 'keypress', 'mousedown', 'mouseup', 'mousemove', 'wheel', 'touchstart',
    'touchmove', 'touchend', 'focus', 'blur', 'resize', 'paste'].forEach(function (type) {
-    window.addEventListener(type, function () { wake(); }, { capture: true, passive: true });
+    window.addEventListener(type, function () { storage.noteInput(); wake(); }, { capture: true, passive: true });
   });
   window.addEventListener('resize', function () { wake(4); });
 
