@@ -22,6 +22,8 @@
 
 EM_JS(void, kervan_js_ready, (const char* device_id), { Module.kervanBridge.ready(UTF8ToString(device_id)); });
 EM_JS(void, kervan_js_load_image, (), { Module.kervanBridge.loadImage(); });
+// True while a save is in flight and young (page_sync.js): the frame waits for it.
+EM_JS(int, kervan_js_hold_frame, (), { return KervanStorage.holdFrame() ? 1 : 0; });
 EM_JS(void, kervan_js_fatal, (const char* message), { Module.kervanBridge.fatal(UTF8ToString(message)); });
 
 namespace {
@@ -88,6 +90,11 @@ void update_canvas_size() {
 }
 
 void frame() {
+  // A save just sent to IndexedDB completes only when this thread handles its events; a frame
+  // drawn now (tens to hundreds of ms in software rendering, more after a change at 100k
+  // records) would make every save wait for it. Skip this animation frame (the loop stays
+  // awake and the frames asked for stay owed) until the save completes or has had its time.
+  if (kervan_js_hold_frame()) return;
   if (!g->platform.take_frame()) {  // nothing changed: no work at all until something does
     g->platform.sleep_until_redraw();
     return;

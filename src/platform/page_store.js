@@ -1,14 +1,21 @@
 // Kervan's page store (emcc --pre-js, before web_bridge.js): the database image kept in
-// IndexedDB as 4 KiB blocks. Object store "pages" holds {n, g, d} under key n (block number,
-// the generation that wrote it, the bytes); "meta" holds one record "state" {format,
-// blockSize, generation, size, owner, savedAt}. Every save is ONE readwrite transaction that
-// puts the changed blocks, drops blocks past the end and moves the generation, so the stored
-// image is always the state after a complete commit. The owner field fences writers: a save
-// from a tab that is no longer the owner aborts inside its own transaction.
+// IndexedDB as records of `blockSize` bytes (RECORD, 64 KiB, for a new store; stores written
+// by older builds hold 4 KiB records and are rewritten once, see page_sync.js). The VFS still
+// tracks changes in 4 KiB blocks (BLOCK); a save puts the whole records those blocks fall in.
+// Object store "pages" holds {n, g, d} under key n (record number, the generation that wrote
+// it, the bytes); "meta" holds one record "state" {format, blockSize, generation, size, owner,
+// savedAt}. Every save is ONE readwrite transaction that puts the changed records, drops
+// records past the end and moves the generation, so the stored image is always the state
+// after a complete commit. The owner field fences writers: a save from a tab that is no
+// longer the owner aborts inside its own transaction.
 
 var KervanPageStore = (function () {
   'use strict';
   var BLOCK = 4096;
+  // Few large records read much faster than many small ones (464 MB: 4 KiB records 8-9 s,
+  // 64 KiB 1-2 s), and a save rewrites whole records.
+  var RECORD = 65536;
+  var MAX_RECORD = 1048576;
   var FORMAT = 1;
   var WRITE_TIMEOUT_MS = 20000;
   var SQLITE_MAGIC = 'SQLite format 3';
@@ -61,41 +68,57 @@ var KervanPageStore = (function () {
     });
   }
 
-  function blockLength(size, n) { return Math.max(0, Math.min(BLOCK, size - n * BLOCK)); }
+  // A record size this code can read: a multiple of the VFS block, at most MAX_RECORD.
+  function validRecordSize(r) { return typeof r === 'number' && r >= BLOCK && r <= MAX_RECORD && r % BLOCK === 0; }
 
-  // Checks a stored image and puts it together. Returns {image, generation, size, problem};
-  // problem is '' for a sound image, else plain words on what is wrong (the image then holds
-  // what could be recovered, holes zeroed).
+  function recordLength(size, n, r) { return Math.max(0, Math.min(r, size - n * r)); }
+
+  // Checks a stored image. Returns {size, generation, recordSize, problem, fill(target),
+  // image()}: problem is '' for a sound image, else plain words on what is wrong; fill() copies
+  // the records into `target` (size bytes, zeroed: holes stay zero), image() into a new array.
+  // The records are not copied here: at 100,000 leads the image is about 464 MB, and the
+  // start copies it once, straight into the module's memory.
   function assemble(meta, records) {
-    if (!meta && records.length === 0) return { image: new Uint8Array(0), generation: 0, size: 0, problem: '' };
     var problems = [];
-    if (!meta) {
+    var R = meta && validRecordSize(meta.blockSize) ? meta.blockSize : (meta || records.length ? BLOCK : RECORD);
+    if (!meta && records.length) {
       problems.push('there are saved blocks but no record of the saved state');
-      meta = { generation: 0, size: records.length ? (records[records.length - 1].n + 1) * BLOCK : 0 };
-    } else if (meta.format !== FORMAT || meta.blockSize !== BLOCK) {
+      meta = { generation: 0, size: (records[records.length - 1].n + 1) * R };
+    } else if (!meta) {
+      meta = { generation: 0, size: 0 };
+    } else if (meta.format !== FORMAT || !validRecordSize(meta.blockSize)) {
       problems.push('the saved data has an unknown format (' + meta.format + '/' + meta.blockSize + ')');
     }
     var size = Number(meta.size) || 0;
-    var count = Math.ceil(size / BLOCK);
-    var image = new Uint8Array(size);
-    var seen = 0, extra = 0, newer = 0, wrongLength = 0;
+    var count = Math.ceil(size / R);
+    var seen = 0, extra = 0, newer = 0, wrongLength = 0, head = '';
+    var used = [];
     for (var i = 0; i < records.length; i++) {
       var r = records[i];
       if (!(r.n < count)) { extra++; continue; }
       if (r.g > meta.generation) newer++;
-      var bytes = new Uint8Array(r.d);
-      if (bytes.length !== blockLength(size, r.n)) wrongLength++;
-      image.set(bytes.subarray(0, Math.min(bytes.length, blockLength(size, r.n))), r.n * BLOCK);
+      var length = r.d.byteLength;
+      if (length !== recordLength(size, r.n, R)) wrongLength++;
+      if (r.n === 0) head = String.fromCharCode.apply(null, new Uint8Array(r.d, 0, Math.min(15, length)));
+      used.push(r);
       seen++;
     }
     if (seen !== count) problems.push((count - seen) + ' of ' + count + ' blocks are missing');
     if (extra) problems.push(extra + ' blocks lie past the saved size');
     if (newer) problems.push(newer + ' blocks are newer than the saved state (an interrupted write)');
     if (wrongLength) problems.push(wrongLength + ' blocks have the wrong length');
-    if (size > 0 && String.fromCharCode.apply(null, image.subarray(0, 15)) !== SQLITE_MAGIC) {
-      problems.push('the data does not start like a database');
+    if (size > 0 && head !== SQLITE_MAGIC) problems.push('the data does not start like a database');
+    function fill(target) {
+      for (var j = 0; j < used.length; j++) {
+        var want = recordLength(size, used[j].n, R);
+        var bytes = new Uint8Array(used[j].d, 0, Math.min(want, used[j].d.byteLength));
+        target.set(bytes, used[j].n * R);
+      }
     }
-    return { image: image, generation: meta.generation, size: size, problem: problems.join('; ') };
+    return {
+      size: size, generation: meta.generation, recordSize: R, problem: problems.join('; '), fill: fill,
+      image: function () { var image = new Uint8Array(size); fill(image); return image; }
+    };
   }
 
   // Reads the whole image in one transaction. With `owner`, the same (readwrite) transaction
@@ -112,7 +135,7 @@ var KervanPageStore = (function () {
       var meta = metaReq.result;
       result = assemble(meta, pagesReq.result);
       if (owner && !result.problem) {
-        var claimed = meta ? Object.assign({}, meta) : { format: FORMAT, blockSize: BLOCK, generation: 0, size: 0, savedAt: 0 };
+        var claimed = meta ? Object.assign({}, meta) : { format: FORMAT, blockSize: RECORD, generation: 0, size: 0, savedAt: 0 };
         claimed.owner = owner;
         metaStore.put(claimed, 'state');
       }
@@ -120,8 +143,8 @@ var KervanPageStore = (function () {
     return done.then(function () { return result; });
   }
 
-  // Blocks saved after `generation`, for a reader catching up or a tab taking over (`owner`:
-  // claimed in the same transaction). Resolves {generation, size, records}.
+  // Records saved after `generation`, for a reader catching up or a tab taking over (`owner`:
+  // claimed in the same transaction). Resolves {generation, size, recordSize, records}.
   function readSince(db, generation, owner) {
     var tx = db.transaction(['pages', 'meta'], owner ? 'readwrite' : 'readonly');
     var done = finished(tx, {});
@@ -130,8 +153,9 @@ var KervanPageStore = (function () {
     var pagesReq = tx.objectStore('pages').index('gen').getAll(IDBKeyRange.lowerBound(generation, true));
     var result = null;
     pagesReq.onsuccess = function () {
-      var meta = metaReq.result || { format: FORMAT, blockSize: BLOCK, generation: 0, size: 0, savedAt: 0 };
-      result = { generation: meta.generation, size: meta.size, records: pagesReq.result };
+      var meta = metaReq.result || { format: FORMAT, blockSize: RECORD, generation: 0, size: 0, savedAt: 0 };
+      var R = validRecordSize(meta.blockSize) ? meta.blockSize : BLOCK;
+      result = { generation: meta.generation, size: meta.size, recordSize: R, records: pagesReq.result };
       if (owner) {
         var claimed = Object.assign({}, meta);
         claimed.owner = owner;
@@ -141,9 +165,11 @@ var KervanPageStore = (function () {
     return done.then(function () { return result; });
   }
 
-  // Saves one batch {size, blocks: Map(n -> ArrayBuffer)} as `generation`, only if the store
-  // is still at `base` and owned by `owner`. Rejects with an error whose `superseded` is true
-  // when another tab owns the store now.
+  // Saves one batch {size, recordSize, records: Map(n -> ArrayBuffer), rewrite} as
+  // `generation`, only if the store is still at `base` and owned by `owner`. A rewrite batch
+  // holds every record of the image and replaces all stored records (a change of record size),
+  // in the same single transaction. Rejects with an error whose `superseded` is true when
+  // another tab owns the store now.
   function write(db, batch, generation, base, owner) {
     var tx;
     try {
@@ -153,10 +179,11 @@ var KervanPageStore = (function () {
     }
     var state = {};
     var done = finished(tx, state);
+    // A rewrite of the whole store gets one more second per MiB.
     var timer = setTimeout(function () {
       state.reason = new Error('The browser storage did not finish writing in time');
       try { tx.abort(); } catch (e) { /* already over */ }
-    }, WRITE_TIMEOUT_MS);
+    }, WRITE_TIMEOUT_MS + (batch.rewrite ? Math.ceil(batch.size / 1048576) * 1000 : 0));
     var metaStore = tx.objectStore('meta');
     var pages = tx.objectStore('pages');
     // The fence is checked by the first request; the blocks are queued right behind it in the
@@ -172,13 +199,14 @@ var KervanPageStore = (function () {
         try { tx.abort(); } catch (ignored) { /* already aborted */ }
       }
     };
-    var count = Math.ceil(batch.size / BLOCK);
+    var count = Math.ceil(batch.size / batch.recordSize);
     try {
-      batch.blocks.forEach(function (bytes, n) {
+      if (batch.rewrite) pages.clear();
+      batch.records.forEach(function (bytes, n) {
         if (n < count) pages.put({ n: n, g: generation, d: bytes }, n);
       });
-      pages.delete(IDBKeyRange.lowerBound(count));
-      metaStore.put({ format: FORMAT, blockSize: BLOCK, generation: generation, size: batch.size, owner: owner, savedAt: Date.now() }, 'state');
+      if (!batch.rewrite) pages.delete(IDBKeyRange.lowerBound(count));
+      metaStore.put({ format: FORMAT, blockSize: batch.recordSize, generation: generation, size: batch.size, owner: owner, savedAt: Date.now() }, 'state');
     } catch (e) {
       // A put can throw (quota, a closing database): nothing of this batch may land.
       state.reason = e;
@@ -211,5 +239,5 @@ var KervanPageStore = (function () {
     }).catch(function () { return null; });
   }
 
-  return { BLOCK: BLOCK, open: open, load: load, readSince: readSince, write: write, readLegacy: readLegacy, assemble: assemble };
+  return { BLOCK: BLOCK, RECORD: RECORD, open: open, load: load, readSince: readSince, write: write, readLegacy: readLegacy, assemble: assemble };
 })();

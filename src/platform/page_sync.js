@@ -7,6 +7,10 @@
 var KervanStorage = (function () {
   'use strict';
   var BLOCK = KervanPageStore.BLOCK;
+  // How long a drawn frame waits for a save in flight (see holdFrame).
+  var HOLD_FRAME_MS = 100;
+  // The largest store rewritten in RECORD-sized records at start (see rewriteAll).
+  var REWRITE_LIMIT = 64 * 1048576;
   // One Kervan per site path: two copies on one host keep separate data.
   var scope = location.pathname.replace(/[^\/]*$/, '');
   var DB_NAME = 'kervan-pages:' + scope;
@@ -21,12 +25,14 @@ var KervanStorage = (function () {
     diverged: false,     // a read-only tab whose image changed locally while opening
     owner: Math.random().toString(36).slice(2) + Date.now().toString(36),
     db: null,
-    image: null,         // the loaded image, until main() takes it
+    image: null,         // the loaded image (a Uint8Array or assemble()'s answer), until main() takes it
     stored: 0,           // the IndexedDB generation our image and writes are based on
+    recordSize: KervanPageStore.RECORD,  // bytes per stored record: the store's, or RECORD
+    inFlightSince: 0,
     ticket: 0,           // one per commit handed over by the VFS
     durable: 0,          // highest ticket whose transaction completed
     failedTicket: 0,
-    pending: null,       // {ticket, size, blocks: Map(n -> ArrayBuffer)} not yet sent
+    pending: null,       // {ticket, size, recordSize, records: Map(n -> ArrayBuffer), rewrite} not yet sent
     inFlight: null,
     retryTimer: 0,
     failures: 0,
@@ -105,6 +111,7 @@ var KervanStorage = (function () {
     var generation = st.stored + 1;
     st.pending = null;
     st.inFlight = batch;
+    st.inFlightSince = performance.now();
     KervanPageStore.write(st.db, batch, generation, st.stored, st.owner).then(function () {
       st.inFlight = null;
       st.stored = generation;
@@ -118,9 +125,10 @@ var KervanStorage = (function () {
       changed();
     }, function (err) {
       st.inFlight = null;
-      // Keep every unsaved block: newer pending blocks go over the failed ones.
+      // Keep every unsaved record: newer pending records go over the failed ones (a failed
+      // rewrite stays a rewrite: it still holds every record).
       if (st.pending) {
-        st.pending.blocks.forEach(function (bytes, n) { batch.blocks.set(n, bytes); });
+        st.pending.records.forEach(function (bytes, n) { batch.records.set(n, bytes); });
         batch.size = st.pending.size;
         batch.ticket = st.pending.ticket;
       }
@@ -142,8 +150,9 @@ var KervanStorage = (function () {
     });
   }
 
-  // Called by the VFS (through C++) at the end of every write transaction: copies the changed
-  // blocks out of the image now and queues them. Returns the commit's ticket.
+  // Called by the VFS (through C++) at the end of every write transaction: copies the records
+  // holding the changed 4 KiB blocks out of the image now and queues them. Returns the
+  // commit's ticket.
   function commit(imagePtr, size, blocksPtr, count) {
     st.ticket += 1;
     if (st.mode === 'memory') {
@@ -155,19 +164,35 @@ var KervanStorage = (function () {
       st.failedTicket = st.ticket;
       return st.ticket;
     }
-    var batch = st.pending || (st.pending = { ticket: 0, size: 0, blocks: new Map() });
+    var R = st.recordSize;
+    var batch = st.pending || (st.pending = { ticket: 0, size: 0, recordSize: R, records: new Map(), rewrite: false });
     var first = blocksPtr >> 2;
+    var last = -1;
     for (var i = 0; i < count; i++) {
-      var n = HEAPU32[first + i];
-      var start = imagePtr + n * BLOCK;
-      var length = Math.min(BLOCK, size - n * BLOCK);
-      if (length > 0) batch.blocks.set(n, HEAPU8.slice(start, start + length).buffer);
-      else batch.blocks.delete(n);
+      // The VFS hands the blocks out in ascending order: one copy per record.
+      var k = Math.floor(HEAPU32[first + i] * BLOCK / R);
+      if (k === last) continue;
+      last = k;
+      var start = imagePtr + k * R;
+      var length = Math.min(R, size - k * R);
+      if (length > 0) batch.records.set(k, HEAPU8.slice(start, start + length).buffer);
+      else batch.records.delete(k);
     }
     batch.size = size;
     batch.ticket = st.ticket;
     retryNow();
     return st.ticket;
+  }
+
+  // The main loop skips drawing while a save is in flight, for at most HOLD_FRAME_MS: the
+  // save's completion events need this thread, and a frame (slow in software rendering, and
+  // the first after a change reloads the views) would otherwise delay every save by its length.
+  // Not once input arrived after the save started: skipped frames broke dragging a deal card
+  // onto Won in the browser tests (the drop was never seen), so input is drawn at once.
+  var lastInputAt = 0;
+  function noteInput() { lastInputAt = performance.now(); }
+  function holdFrame() {
+    return !!st.inFlight && lastInputAt < st.inFlightSince && performance.now() - st.inFlightSince < HOLD_FRAME_MS;
   }
 
   function retryNow() {
@@ -198,8 +223,9 @@ var KervanStorage = (function () {
       (function attempt() {
         if (!hooks.ready || !hooks.ready() || !hooks.isIdle()) { setTimeout(attempt, 20); return; }
         if (since.generation < st.stored) { resolve(); return; }  // already past it
-        if (since.generation !== st.stored || since.records.length) hooks.applyBlocks(since.size, since.records);
+        if (since.generation !== st.stored || since.records.length) hooks.applyBlocks(since.size, since.records, since.recordSize);
         st.stored = since.generation;
+        st.recordSize = since.recordSize;
         resolve();
       })();
     });
@@ -341,8 +367,9 @@ var KervanStorage = (function () {
       st.writer = writer;
       return KervanPageStore.load(st.db, writer ? st.owner : null);
     }).then(function (loaded) {
-      st.image = loaded.image;
+      st.image = loaded;
       st.stored = loaded.generation;
+      st.recordSize = loaded.recordSize;
       if (loaded.problem) {
         st.mode = 'damaged';
         st.problem = loaded.problem;
@@ -351,6 +378,7 @@ var KervanStorage = (function () {
         return null;
       }
       if (st.writer && loaded.generation === 0 && loaded.size === 0) return migrate();
+      if (st.writer && loaded.recordSize !== KervanPageStore.RECORD && loaded.size <= REWRITE_LIMIT) rewriteAll(loaded.image());
       return null;
     }).then(function () {
       openChannel();
@@ -371,13 +399,34 @@ var KervanStorage = (function () {
       st.image = bytes;
       st.migrated = true;
       st.ticket += 1;
-      var batch = { ticket: st.ticket, size: bytes.length, blocks: new Map() };
-      for (var n = 0; n * BLOCK < bytes.length; n++) {
-        batch.blocks.set(n, bytes.slice(n * BLOCK, Math.min(bytes.length, (n + 1) * BLOCK)).buffer);
-      }
-      st.pending = batch;
+      st.recordSize = KervanPageStore.RECORD;
+      st.pending = wholeImage(bytes, st.recordSize, false);
       kick();
     });
+  }
+
+  // Every record of `image` as one batch (the current ticket).
+  function wholeImage(image, R, rewrite) {
+    var batch = { ticket: st.ticket, size: image.length, recordSize: R, records: new Map(), rewrite: rewrite };
+    for (var n = 0; n * R < image.length; n++) {
+      batch.records.set(n, image.slice(n * R, Math.min(image.length, (n + 1) * R)).buffer);
+    }
+    return batch;
+  }
+
+  // A store written with another record size (4 KiB by builds before 64 KiB records) is
+  // rewritten once in RECORD-sized records: one transaction that clears the old records and
+  // puts the new ones with the new size in the meta record, so a crash or a failure leaves
+  // the old store as it was (the next start tries again). Commits made meanwhile use the new
+  // size and are saved after it (or merged into it if it fails and is retried).
+  // Only up to REWRITE_LIMIT: at 464 MB the one transaction did not finish in 20 s on the
+  // test machine, every save behind it waited, and the image was held twice more in memory.
+  // A larger store keeps its record size (it is read and written as it is).
+  function rewriteAll(image) {
+    if (!image || !image.length || image.length > REWRITE_LIMIT) return;
+    st.recordSize = KervanPageStore.RECORD;
+    st.pending = wholeImage(image, st.recordSize, true);
+    kick();
   }
 
   function status() {
@@ -405,6 +454,8 @@ var KervanStorage = (function () {
     hooks: hooks,
     start: start,
     commit: commit,
+    holdFrame: holdFrame,
+    noteInput: noteInput,
     takeImage: function () { var image = st.image; st.image = null; return image; },
     isWriter: function () { return st.writer; },
     latestTicket: function () { return st.ticket; },

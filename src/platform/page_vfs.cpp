@@ -70,6 +70,16 @@ int file_read(sqlite3_file*, void* out, int amount, sqlite3_int64 offset) {
   return SQLITE_IOERR_SHORT_READ;
 }
 
+// Makes room for an image of `needed` bytes ahead of time. SQLite extends the file a page at a
+// time; a vector holding exactly the loaded image would reallocate and copy the whole image on
+// the first page added after a start (464 MB and about 0.6 s at 100,000 leads, inside the
+// save's SQLite transaction), needing twice the image's memory while it does. With 1/8 (at
+// least 4 MiB) of room the image is copied once per 1/8 of growth.
+void reserve_room(std::vector<uint8_t>& bytes, uint64_t needed) {
+  if (needed <= bytes.capacity()) return;
+  bytes.reserve(std::max<uint64_t>(needed + needed / 8, needed + (uint64_t{4} << 20)));
+}
+
 // Grows the image to `new_size` with zeros. The bytes between the old end and the new one
 // are part of the file even if SQLite never writes them (a page allocated and freed again in
 // one transaction is not written; a rollback may extend the file by writing its last page
@@ -78,6 +88,7 @@ void grow(uint64_t new_size) {
   std::vector<uint8_t>& bytes = image().bytes;
   uint64_t old_size = bytes.size();
   if (new_size <= old_size) return;
+  reserve_room(bytes, new_size);
   bytes.resize(new_size);
   mark_dirty(old_size, new_size - old_size);
 }
@@ -204,6 +215,7 @@ void page_vfs_install(PageCommitHandler on_commit) {
 }
 
 uint8_t* page_vfs_reserve(uint64_t size) {
+  reserve_room(image().bytes, size);
   image().bytes.resize(size);
   return image().bytes.data();
 }

@@ -29,13 +29,13 @@
   storage.hooks.ready = function () { return bridge.started; };
   storage.hooks.isIdle = function () { return Module._kervan_image_idle() !== 0; };
   storage.hooks.setReadOnly = function (flag) { Module._kervan_set_read_only(flag ? 1 : 0); };
-  storage.hooks.applyBlocks = function (size, records) {
+  storage.hooks.applyBlocks = function (size, records, recordSize) {
     var base = Module._kervan_image_reserve(size);
     for (var i = 0; i < records.length; i++) {
       var r = records[i];
       var bytes = new Uint8Array(r.d);
-      var room = Math.max(0, Math.min(bytes.length, size - r.n * KervanPageStore.BLOCK));
-      if (room) HEAPU8.set(bytes.subarray(0, room), base + r.n * KervanPageStore.BLOCK);
+      var room = Math.max(0, Math.min(bytes.length, size - r.n * recordSize));
+      if (room) HEAPU8.set(bytes.subarray(0, room), base + r.n * recordSize);
     }
     Module._kervan_image_replaced();
   };
@@ -52,9 +52,15 @@
   // The image loaded before main(): copied into the VFS by main_web.cpp.
   bridge.loadImage = function () {
     var image = storage.takeImage();
-    if (!image || !image.length) return;
-    var base = Module._kervan_image_reserve(image.length);
-    HEAPU8.set(image, base);
+    if (!image) return;
+    // The bytes of a migrated file, or the checked records of the store (copied once, here).
+    var bytes = image instanceof Uint8Array;
+    var size = bytes ? image.length : image.size;
+    if (!size) return;
+    var base = Module._kervan_image_reserve(size);
+    // HEAPU8 is read after the reserve: growing the memory replaces it.
+    if (bytes) HEAPU8.set(image, base);
+    else image.fill(HEAPU8.subarray(base, base + size));
   };
   bridge.allocString = function (text) {
     var size = lengthBytesUTF8(text) + 1;
@@ -109,7 +115,7 @@
   // Input: wake the main loop on anything the user does.
   ['keydown', 'keyup', 'keypress', 'mousedown', 'mouseup', 'mousemove', 'wheel', 'touchstart',
    'touchmove', 'touchend', 'focus', 'blur', 'resize', 'paste'].forEach(function (type) {
-    window.addEventListener(type, function () { wake(); }, { capture: true, passive: true });
+    window.addEventListener(type, function () { storage.noteInput(); wake(); }, { capture: true, passive: true });
   });
   window.addEventListener('resize', function () { wake(4); });
 

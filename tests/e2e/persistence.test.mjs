@@ -16,7 +16,8 @@ async function integrity(page) {
   return page.evaluate(() => window.kervan.checkIntegrity());
 }
 
-// Raw view of the store, read beside the app: {generation, size, blocks}.
+// Raw view of the store, read beside the app: {generation, size, blockSize, blocks} (blocks:
+// the stored records, blockSize bytes each).
 async function storedState(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
     const scope = location.pathname.replace(/[^/]*$/, '');
@@ -29,7 +30,27 @@ async function storedState(page) {
       const count = tx.objectStore('pages').count();
       tx.oncomplete = () => {
         db.close();
-        resolve({ generation: meta.result ? meta.result.generation : 0, size: meta.result ? meta.result.size : 0, blocks: count.result });
+        resolve({ generation: meta.result ? meta.result.generation : 0, size: meta.result ? meta.result.size : 0,
+                  blockSize: meta.result ? meta.result.blockSize : 0, blocks: count.result });
+      };
+    };
+  }));
+}
+
+// The stored database image put together from the store's records, as an array of bytes.
+async function storedImage(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const scope = location.pathname.replace(/[^/]*$/, '');
+    const req = indexedDB.open('kervan-pages:' + scope);
+    req.onsuccess = () => {
+      const tx = req.result.transaction(['pages', 'meta'], 'readonly');
+      const meta = tx.objectStore('meta').get('state');
+      const pages = tx.objectStore('pages').getAll();
+      tx.oncomplete = () => {
+        const image = new Uint8Array(meta.result.size);
+        for (const p of pages.result) image.set(new Uint8Array(p.d), p.n * meta.result.blockSize);
+        req.result.close();
+        resolve(Array.from(image));
       };
     };
   }));
@@ -62,9 +83,11 @@ export const tests = [
         });
         t.assert(created === 1500, `created ${created}`);
         const big = await storedState(s.page);
-        t.assert(big.blocks > 200 && big.size === big.blocks * 4096, `stored image: ${JSON.stringify(big)}`);
-        // One more lead: a few dozen blocks (the row, its stamps, duplicate keys, the report
-        // summaries, the search index and the sort indexes), not the whole file.
+        t.assert(big.blockSize === 65536 && big.size > 200 * 4096 && big.blocks === Math.ceil(big.size / big.blockSize),
+                 `stored image: ${JSON.stringify(big)}`);
+        // One more lead: a few dozen 4 KiB pages (the row, its stamps, duplicate keys, the
+        // report summaries, the search index and the sort indexes), in as many 64 KiB records
+        // at most, not the whole file.
         const puts = await s.page.evaluate(async () => {
           const before = window.__blockPuts;
           const r = await window.kervan.call('lead.create', { name: 'Tek Kayıt' });
@@ -291,21 +314,7 @@ export const tests = [
         let s = await t.launch(first);
         await t.openApp(s.page, server.url);
         await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Eski Sürüm Kaydı', city: 'Kütahya' }));
-        const bytes = await s.page.evaluate(() => new Promise((resolve) => {
-          const scope = location.pathname.replace(/[^/]*$/, '');
-          const req = indexedDB.open('kervan-pages:' + scope);
-          req.onsuccess = () => {
-            const tx = req.result.transaction(['pages', 'meta'], 'readonly');
-            const meta = tx.objectStore('meta').get('state');
-            const pages = tx.objectStore('pages').getAll();
-            tx.oncomplete = () => {
-              const image = new Uint8Array(meta.result.size);
-              for (const p of pages.result) image.set(new Uint8Array(p.d), p.n * 4096);
-              req.result.close();
-              resolve(Array.from(image));
-            };
-          };
-        }));
+        const bytes = await storedImage(s.page);
         await s.context.close();
 
         // A profile that only has what the IDBFS version stored: database "/data", store FILE_DATA.
@@ -337,6 +346,96 @@ export const tests = [
         t.assert(!again.migrated && names.has('Eski Sürüm Kaydı') && names.has('Yeni Sürüm Kaydı'), `after restart: ${JSON.stringify(again)} ${[...names]}`);
         const old = await s.page.evaluate(() => indexedDB.databases().then((list) => list.map((d) => d.name)));
         t.assert(old.includes('/data'), `the old copy is left in place: ${old}`);
+        await s.context.close();
+      } finally {
+        fs.rmSync(first, { recursive: true, force: true });
+        fs.rmSync(second, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'a store written by an older build (4 KiB records) opens with its data and is rewritten once in 64 KiB records',
+    async run({ server, t }) {
+      const first = t.newProfileDir();
+      const second = t.newProfileDir();
+      try {
+        // A real database image, made by the app itself.
+        let s = await t.launch(first);
+        await t.openApp(s.page, server.url);
+        await s.page.evaluate(async () => {
+          for (let i = 0; i < 300; i++) await window.kervan.call('lead.create', { name: `Eski Biçim ${i}`, city: 'Çanakkale', notes: 'Katalog istedi. '.repeat(20) });
+        });
+        const bytes = await storedImage(s.page);
+        await s.context.close();
+        t.assert(bytes.length > 40 * 65536 / 4, `image of ${bytes.length} bytes`);
+
+        // The same image stored the way builds before 64 KiB records stored it: one record of
+        // 4 KiB per block, {format: 1, blockSize: 4096} in meta.
+        const writeOld = (page) => page.evaluate((bytes) => new Promise((resolve, reject) => {
+          const image = new Uint8Array(bytes);
+          const scope = location.pathname.replace(/[^/]*$/, '');
+          const req = indexedDB.open('kervan-pages:' + scope, 1);
+          req.onupgradeneeded = () => {
+            req.result.createObjectStore('pages').createIndex('gen', 'g');
+            req.result.createObjectStore('meta');
+          };
+          req.onsuccess = () => {
+            const tx = req.result.transaction(['pages', 'meta'], 'readwrite');
+            tx.objectStore('pages').clear();
+            for (let n = 0; n * 4096 < image.length; n++) {
+              tx.objectStore('pages').put({ n, g: 3, d: image.slice(n * 4096, (n + 1) * 4096).buffer }, n);
+            }
+            tx.objectStore('meta').put({ format: 1, blockSize: 4096, generation: 3, size: image.length, owner: 'old', savedAt: Date.now() }, 'state');
+            tx.oncomplete = () => { req.result.close(); resolve(); };
+            tx.onabort = () => reject(tx.error);
+          };
+        }), bytes);
+
+        // First, the rewrite fails (every put into the page store throws): the old store must
+        // stay as it was and still open with its data.
+        s = await t.launch(second);
+        await s.page.goto(server.url + 'manifest.webmanifest');
+        await writeOld(s.page);
+        await s.context.addInitScript(() => {
+          const put = IDBObjectStore.prototype.put;
+          IDBObjectStore.prototype.put = function (value, key) {
+            if (this.name === 'pages' && value && value.d && value.d.byteLength > 4096) {
+              throw new DOMException('Simulated full disk', 'QuotaExceededError');
+            }
+            return put.call(this, value, key);
+          };
+        });
+        await t.openApp(s.page, server.url);
+        let found = await s.page.evaluate(() => window.kervan.call('lead.list', { query: 'eski bicim 299' }));
+        t.assert(found.items && found.items.length === 1 && found.items[0].city === 'Çanakkale', `read from the old store: ${JSON.stringify(found).slice(0, 300)}`);
+        let stored = await storedState(s.page);
+        t.assert(stored.blockSize === 4096 && stored.generation === 3 && stored.blocks === Math.ceil(bytes.length / 4096),
+                 `a failed rewrite leaves the old store: ${JSON.stringify(stored)}`);
+        await s.context.close();
+
+        // Then a normal start: the data is there, and the store is now in 64 KiB records.
+        s = await t.launch(second);
+        await t.openApp(s.page, server.url);
+        const status = await s.page.evaluate(() => window.kervan.storage());
+        t.assert(status.mode === 'indexeddb' && !status.readOnly && !status.problem, `status: ${JSON.stringify(status)}`);
+        found = await s.page.evaluate(() => window.kervan.call('lead.list', { query: 'canakkale', limit: 1000 }));
+        t.assert(found.total === 300, `leads from the old store: ${found.total}`);
+        t.assert(await s.page.evaluate(() => window.kervan.flush()), 'flushed');
+        stored = await storedState(s.page);
+        t.assert(stored.blockSize === 65536 && stored.blocks === Math.ceil(stored.size / 65536) && stored.generation > 3,
+                 `rewritten store: ${JSON.stringify(stored)}`);
+        const r = await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Yeni Biçim' }));
+        t.assert(r.id, `save after the rewrite: ${JSON.stringify(r)}`);
+        t.assert(s.problems.length === 0, s.problems.join('; '));
+        await s.context.close();
+
+        s = await t.launch(second);
+        await t.openApp(s.page, server.url);
+        const names = await allLeadNames(s.page);
+        t.assert(names.size === 301 && names.has('Yeni Biçim') && names.has('Eski Biçim 0'), `after restart: ${names.size}`);
+        const check = await integrity(s.page);
+        t.assert(check.ok, `integrity: ${JSON.stringify(check)}`);
+        t.assert(s.problems.length === 0, s.problems.join('; '));
         await s.context.close();
       } finally {
         fs.rmSync(first, { recursive: true, force: true });
