@@ -24,6 +24,16 @@ class Report {
     else truncated_ = true;
   }
   void count(const char* list) { ++counts_[list]; }
+  // Entries gathered elsewhere (the first of `total`).
+  void add_gathered(const char* list, const std::vector<Json>& entries, std::size_t total) {
+    counts_[list] += static_cast<int64_t>(total);
+    Json& kept = lists_[list];
+    if (kept.is_null()) kept = Json::array();
+    for (const auto& entry : entries) {
+      if (kept.size() < kMaxReportEntries) kept.push_back(entry);
+    }
+    if (static_cast<int64_t>(kept.size()) < counts_[list]) truncated_ = true;
+  }
   Json to_json(const SyncDocument& doc, bool dry_run) const {
     Json out{{"source", {{"id", doc.device_id}, {"name", doc.device_name}}},
              {"format_version", doc.version},
@@ -63,9 +73,10 @@ class Importer {
   Json run(bool dry_run) {
     clamp_and_observe();
     merge_tombstones();
+    // Records are read again one at a time (doc_.load), entity by entity.
     for (const auto& e : sync_entities()) {
-      for (const auto& r : doc_.records) {
-        if (r.entity == &e) apply_record(r);
+      for (std::size_t i = 0; i < doc_.records.size(); ++i) {
+        if (doc_.records[i].entity == &e) apply_record(doc_.load(i));
       }
     }
     apply_deletes();
@@ -106,7 +117,7 @@ class Importer {
   // A stamp more than the allowed drift ahead of this device's wall clock is clamped to the
   // limit (and reported) so a device with a wrong date cannot win every conflict for years.
   void clamp_and_observe() {
-    int64_t limit = ctx_.clock.now_ms() + HybridClock::kMaxDriftMs;
+    int64_t limit = doc_.clamp_limit_ms;
     auto clamp = [&](std::string& stamp, const std::string& entity, const std::string& id, const std::string& field) {
       auto parsed = HlcStamp::parse(stamp);
       if (!parsed || parsed->wall_ms <= limit) return;
@@ -117,14 +128,9 @@ class Importer {
       stamp = clamped;
     };
     clamp(doc_.clock, "document", "", "clock");
-    std::string newest = doc_.clock;
-    for (auto& r : doc_.records) {
-      for (auto& [name, field] : r.fields) {
-        if (field.stamp.empty()) continue;
-        clamp(field.stamp, r.entity->name, r.id, name);
-        newest = std::max(newest, field.stamp);
-      }
-    }
+    // The records' stamps were clamped as they were read (reported here, in file order).
+    report_.add_gathered("clamped", doc_.clamped, doc_.clamped_count);
+    std::string newest = std::max(doc_.clock, doc_.newest);
     for (auto& t : doc_.tombstones) {
       clamp(t.stamp, t.entity->name, t.id, "");
       newest = std::max(newest, t.stamp);
