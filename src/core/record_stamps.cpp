@@ -218,6 +218,20 @@ FieldStamps ChangeLog::EntityStamps::of(const std::string& id) {
   return log_.unpack(packed);
 }
 
+std::map<RecordKey, std::string> ChangeLog::all_packed_stamps() {
+  std::map<RecordKey, std::string> out;
+  Statement st(db_, "SELECT entity, uuid_text(record), stamps FROM record_stamps");
+  while (st.step()) out.emplace(RecordKey{st.column_text(0), st.column_text(1)}, st.column_text(2));
+  return out;
+}
+
+FieldStamps ChangeLog::unpack_stamps(std::string_view text) {
+  Packed packed;
+  int64_t newest = 0;
+  if (!parse(text, packed, newest)) throw std::runtime_error("damaged field stamps in record_stamps");
+  return unpack(packed);
+}
+
 std::vector<RecordKey> ChangeLog::stamped_after(const std::string& since) {
   // Rows whose newest wall time is later are in; at the same wall time, the stamps decide.
   auto parsed = HlcStamp::parse(since);

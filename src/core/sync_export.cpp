@@ -7,6 +7,7 @@
 // each entity's rows are read in id order together with their stamps (EntityStamps, also in
 // id order), one record is turned into a small JSON tree, dumped and dropped. The text is
 // byte for byte what dumping the whole document as one tree gave (keys in the same order).
+#include <algorithm>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "core/sync.hpp"
 #include "core/sync_entities.hpp"
 #include "core/sync_state.hpp"
+#include "core/text.hpp"
 
 namespace kervan {
 namespace {
@@ -82,14 +84,129 @@ class RefIndex {
   std::unordered_map<std::string, std::unordered_map<std::string, Refs>> rows_;
 };
 
-Json record_json(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
-  Json fields = Json::object();
-  for (const auto& f : e.fields) {
-    auto it = stamps.find(f.name);
-    fields[f.name] = {{"value", row[f.name]}, {"stamp", it == stamps.end() ? Json(nullptr) : Json(it->second)}};
+// A text as Json::dump writes it (ensure_ascii off): quotes, backslashes and control
+// characters escaped, UTF-8 as it is. Invalid UTF-8 (never stored) goes through Json::dump.
+void append_string(std::string& out, const std::string& text) {
+  if (!text::is_valid_utf8(text)) {
+    out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return;
   }
-  return Json{{"entity", e.name}, {"id", row["id"]}, {"fields", fields}};
+  out += '"';
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
 }
+
+// Writes records as dumping {"entity", "fields": {name: {"stamp", "value"}}, "id"} with this
+// indent at this depth would, without building the tree (the export's hot path).
+class RecordText {
+ public:
+  RecordText(int indent, int level) : indent_(indent), level_(level) {}
+
+  const std::string& write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
+    out_.clear();
+    const std::string colon = indent_ >= 0 ? ": " : ":";
+    out_ += '{';
+    newline(1);
+    out_ += "\"entity\"" + colon;
+    append_string(out_, e.name);
+    out_ += ',';
+    newline(1);
+    out_ += "\"fields\"" + colon + "{";
+    bool first = true;
+    for (const SyncField* f : sorted_fields(e)) {
+      if (!first) out_ += ',';
+      first = false;
+      newline(2);
+      append_string(out_, f->name);
+      out_ += colon + "{";
+      newline(3);
+      out_ += "\"stamp\"" + colon;
+      auto stamp = stamps.find(f->name);
+      if (stamp == stamps.end()) out_ += "null";
+      else append_string(out_, stamp->second);
+      out_ += ',';
+      newline(3);
+      out_ += "\"value\"" + colon;
+      append_value(row[f->name], 3);
+      newline(2);
+      out_ += '}';
+    }
+    if (first) out_ += '}';  // no fields: "{}"
+    else {
+      newline(1);
+      out_ += '}';
+    }
+    out_ += ',';
+    newline(1);
+    out_ += "\"id\"" + colon;
+    append_string(out_, row["id"].get_ref<const std::string&>());
+    newline(0);
+    out_ += '}';
+    return out_;
+  }
+
+ private:
+  int indent_, level_;
+  std::string out_;
+  std::map<const SyncEntity*, std::vector<const SyncField*>> sorted_;
+
+  void newline(int depth) {
+    if (indent_ < 0) return;
+    out_ += '\n';
+    out_.append(static_cast<std::size_t>((level_ + depth) * indent_), ' ');
+  }
+  // Fields in the order of a JSON object's keys (sorted by name).
+  const std::vector<const SyncField*>& sorted_fields(const SyncEntity& e) {
+    auto [it, fresh] = sorted_.try_emplace(&e);
+    if (fresh) {
+      for (const auto& f : e.fields) it->second.push_back(&f);
+      std::sort(it->second.begin(), it->second.end(),
+                [](const SyncField* a, const SyncField* b) { return a->name < b->name; });
+    }
+    return it->second;
+  }
+  void append_value(const Json& v, int depth) {
+    if (v.is_string()) return append_string(out_, v.get_ref<const std::string&>());
+    if (v.is_number_integer() && !v.is_number_unsigned()) {
+      out_ += std::to_string(v.get<int64_t>());
+      return;
+    }
+    if (v.is_boolean()) {
+      out_ += v.get<bool>() ? "true" : "false";
+      return;
+    }
+    if (v.is_null()) {
+      out_ += "null";
+      return;
+    }
+    // Lists (and anything else): as dumped, nested lines moved right to this depth.
+    std::string text = v.dump(indent_, ' ', false, Json::error_handler_t::replace);
+    for (char c : text) {
+      if (c == '\n') newline(depth);
+      else out_ += c;
+    }
+  }
+};
 
 // Collects small pieces into chunks of about 64 KB for the sink.
 class ChunkWriter {
@@ -142,19 +259,27 @@ SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
 
   // Each row's targets are added (or their tombstones), so the file never points at a record
   // it does not carry and the receiver may lack.
-  std::vector<RecordKey> pending;
+  std::vector<std::pair<const SyncEntity*, std::string>> pending;
   for (auto& [entity, ids] : selected) {
-    for (const auto& id : ids) pending.push_back({entity, id});
+    const SyncEntity* e = find_sync_entity(entity);
+    if (!e) continue;
+    for (const auto& id : ids) pending.push_back({e, id});
     ids.clear();
   }
+  std::map<const SyncEntity*, std::set<std::string>*> going;  // plan.records by entity
+  auto going_of = [&](const SyncEntity* e) -> std::set<std::string>& {
+    auto [it, fresh] = going.try_emplace(e, nullptr);
+    if (fresh) it->second = &plan.records[e->name];
+    return *it->second;
+  };
   while (!pending.empty()) {
-    auto [entity, id] = pending.back();
+    auto [e, id] = std::move(pending.back());
     pending.pop_back();
-    const SyncEntity* e = find_sync_entity(entity);
-    if (!e || plan.records[entity].count(id)) continue;
+    std::set<std::string>& ids = going_of(e);
+    if (ids.count(id)) continue;
     const RefIndex::Refs* refs = index.find(*e, id);
     if (!refs) {  // deleted since: its tombstone travels instead
-      if (std::string stamp = ctx.changes.tombstone(entity, id); !stamp.empty()) plan.tombstones[{entity, id}] = stamp;
+      if (std::string stamp = ctx.changes.tombstone(e->name, id); !stamp.empty()) plan.tombstones[{e->name, id}] = stamp;
       continue;
     }
     std::size_t r = 0;
@@ -164,12 +289,12 @@ SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
       if (target_id.empty()) continue;
       const std::string& target = f.target == "*" ? refs->polymorphic : f.target;
       if (const SyncEntity* te = find_sync_entity(target); te && index.find(*te, target_id)) {
-        pending.push_back({target, target_id});
+        pending.push_back({te, target_id});
       } else if (std::string stamp = ctx.changes.tombstone(target, target_id); !stamp.empty()) {
         plan.tombstones[{target, target_id}] = stamp;
       }
     }
-    plan.records[entity].insert(id);
+    ids.insert(id);
   }
   for (auto it = plan.records.begin(); it != plan.records.end();) {
     plan.record_count += it->second.size();
@@ -212,6 +337,13 @@ void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const Hl
     out.put(pad(2));
     out.put(value(j, 2));
   };
+  RecordText record_text(indent, 2);
+  auto record = [&](const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
+    out.put(empty_list ? "[" : ",");
+    empty_list = false;
+    out.put(pad(2));
+    out.put(record_text.write(e, row, stamps));
+  };
   auto end_list = [&]() {
     out.put(empty_list ? "[]" : pad(1) + "]");
     empty_list = true;
@@ -232,10 +364,10 @@ void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const Hl
         std::string id = row["id"].get<std::string>();
         if (ids.count(id)) rows.emplace(std::move(id), std::move(row));
       }
-      for (const auto& [id, row] : rows) item(record_json(e, row, ctx.changes.record_stamps(e.name, id)));
+      for (const auto& [id, row] : rows) record(e, row, ctx.changes.record_stamps(e.name, id));
     } else if (ids.size() < kScanFrom) {
       for (const auto& id : ids) {
-        if (auto row = read_row(ctx.db, e, id)) item(record_json(e, *row, ctx.changes.record_stamps(e.name, id)));
+        if (auto row = read_row(ctx.db, e, id)) record(e, *row, ctx.changes.record_stamps(e.name, id));
       }
     } else {
       // The whole table in id order beside its stamps in id order.
@@ -245,7 +377,7 @@ void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const Hl
         const std::string& id = row["id"].get_ref<const std::string&>();
         while (next != ids.end() && *next < id) ++next;
         if (next == ids.end() || *next != id) return;
-        item(record_json(e, row, stamps.of(id)));
+        record(e, row, stamps.of(id));
       });
     }
   }
