@@ -249,10 +249,46 @@ async function browserRuns(site, size) {
     const idle1 = await metrics(cdp);
     row('main-thread busy while idle', size, ((idle1.TaskDuration - idle0.TaskDuration) / 10) * 100, '%');
 
-    // Full JSON export and import, when the sync commands exist in this build.
+    // Full JSON export and import: streamed (window.kervan.exportSync/importSync) when the build
+    // has them, otherwise through sync.export/sync.import. Medians of min(runs, 3) runs each
+    // (every run at 100k writes and reads hundreds of MB).
+    const api = await s.page.evaluate(() => ({
+      streaming: typeof window.kervan.exportSync === 'function' && typeof window.kervan.importSync === 'function',
+    }));
     const commands = await s.page.evaluate(() => window.kervan.call('app.commands'));
     const names = JSON.stringify(commands);
-    if (names.includes('sync.export') && names.includes('sync.import')) {
+    const syncRuns = Math.max(1, Math.min(runs, 3));
+    if (api.streaming) {
+      const exported = await s.page.evaluate(async (n) => {
+        const times = [];
+        let bytes = 0;
+        for (let i = 0; i < n; i++) {
+          window.__exported = null;
+          const t0 = performance.now();
+          const r = await window.kervan.exportSync({});
+          times.push(performance.now() - t0);
+          if (r.error) return { error: r.error.message };
+          window.__exported = r.blob;
+          bytes = r.blob.size;
+        }
+        return { times, bytes };
+      }, syncRuns);
+      row('full JSON export (streamed to a Blob)', size, exported.times ? median(exported.times) : NaN, 'ms',
+        exported.error || `(${(exported.bytes / 1048576).toFixed(1)} MB, ${syncRuns} runs)`);
+      const imported = await s.page.evaluate(async (n) => {
+        const times = [];
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          const r = await window.kervan.importSync(window.__exported, { dry_run: true });
+          times.push(performance.now() - t0);
+          if (r.error) return { error: r.error.message };
+        }
+        window.__exported = null;
+        return { times };
+      }, syncRuns);
+      row('full JSON import (dry run, same device)', size, imported.times ? median(imported.times) : NaN, 'ms',
+        imported.error || `(${syncRuns} runs)`);
+    } else if (names.includes('sync.export') && names.includes('sync.import')) {
       const exported = await s.page.evaluate(async () => {
         const t0 = performance.now();
         const r = await window.kervan.call('sync.export', {});
