@@ -4,8 +4,9 @@
 // keystroke, frame time while scrolling and sorting, idle main-thread busy time, sync export
 // and import, every dashboard report (report.<name>), the app's compressed size, and the same
 // core operations natively. Prints one table of medians; ratios come from the same run. Not a
-// test: nothing here passes or fails. --only reports measures start-up and the reports alone.
-//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR] [--only reports]
+// test: nothing here passes or fails. --only reports measures start-up and the reports alone,
+// --only sync start-up and the full export/import.
+//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR] [--only reports|sync]
 //                      [--record-size 65536]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -142,6 +143,68 @@ async function metrics(cdp) {
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
+// Full JSON export and import in the page.
+async function syncRuns(s, size) {
+  // Full JSON export and import: streamed (window.kervan.exportSync/importSync) when the build
+  // has them, otherwise through sync.export/sync.import. Medians of min(runs, 3) runs each
+  // (every run at 100k writes and reads hundreds of MB).
+  const api = await s.page.evaluate(() => ({
+    streaming: typeof window.kervan.exportSync === 'function' && typeof window.kervan.importSync === 'function',
+  }));
+  const commands = await s.page.evaluate(() => window.kervan.call('app.commands'));
+  const names = JSON.stringify(commands);
+  const repeat = Math.max(1, Math.min(runs, 3));
+  if (api.streaming) {
+    const exported = await s.page.evaluate(async (n) => {
+      const times = [];
+      let bytes = 0;
+      for (let i = 0; i < n; i++) {
+        window.__exported = null;
+        const t0 = performance.now();
+        const r = await window.kervan.exportSync({});
+        times.push(performance.now() - t0);
+        if (r.error) return { error: r.error.message };
+        window.__exported = r.blob;
+        bytes = r.blob.size;
+      }
+      return { times, bytes };
+    }, repeat);
+    row('full JSON export (streamed to a Blob)', size, exported.times ? median(exported.times) : NaN, 'ms',
+      exported.error || `(${(exported.bytes / 1048576).toFixed(1)} MB, ${repeat} runs)`);
+    const imported = await s.page.evaluate(async (n) => {
+      const times = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        const r = await window.kervan.importSync(window.__exported, { dry_run: true });
+        times.push(performance.now() - t0);
+        if (r.error) return { error: r.error.message };
+      }
+      window.__exported = null;
+      return { times };
+    }, repeat);
+    row('full JSON import (dry run, same device)', size, imported.times ? median(imported.times) : NaN, 'ms',
+      imported.error || `(${repeat} runs)`);
+  } else if (names.includes('sync.export') && names.includes('sync.import')) {
+    const exported = await s.page.evaluate(async () => {
+      const t0 = performance.now();
+      const r = await window.kervan.call('sync.export', {});
+      const ms = performance.now() - t0;
+      if (r.error) return { error: r.error.message };
+      window.__exported = JSON.stringify(r.document);
+      return { ms, bytes: window.__exported.length };
+    });
+    row('full JSON export', size, exported.ms ?? NaN, 'ms', exported.error || `(${(exported.bytes / 1048576).toFixed(1)} MB)`);
+    const imported = await s.page.evaluate(async () => {
+      const t0 = performance.now();
+      const r = await window.kervan.call('sync.import', { text: window.__exported, dry_run: true });
+      return r.error ? { error: r.error.message } : { ms: performance.now() - t0 };
+    });
+    row('full JSON import (dry run, same device)', size, imported.ms ?? NaN, 'ms', imported.error || '');
+  } else {
+    row('full JSON export/import', size, NaN, 'ms', 'sync.export/sync.import not in this build');
+  }
+}
+
 async function browserRuns(site, size) {
   const profile = t.newProfileDir();
   const s = await t.launch(profile);
@@ -158,6 +221,10 @@ async function browserRuns(site, size) {
       startups.push(await s.page.evaluate(() => window.kervan.ready.then(() => performance.now())));
     }
     row('start-up to first interactive frame', size, median(startups), 'ms');
+    if (only === 'sync') {
+      await syncRuns(s, size);
+      return;
+    }
     await t.waitForItem(s.page, (i) => i.label === 'Save');
 
     // Each report through the page's bridge, as the dashboard calls it.
@@ -265,28 +332,7 @@ async function browserRuns(site, size) {
     const idle1 = await metrics(cdp);
     row('main-thread busy while idle', size, ((idle1.TaskDuration - idle0.TaskDuration) / 10) * 100, '%');
 
-    // Full JSON export and import, when the sync commands exist in this build.
-    const commands = await s.page.evaluate(() => window.kervan.call('app.commands'));
-    const names = JSON.stringify(commands);
-    if (names.includes('sync.export') && names.includes('sync.import')) {
-      const exported = await s.page.evaluate(async () => {
-        const t0 = performance.now();
-        const r = await window.kervan.call('sync.export', {});
-        const ms = performance.now() - t0;
-        if (r.error) return { error: r.error.message };
-        window.__exported = JSON.stringify(r.document);
-        return { ms, bytes: window.__exported.length };
-      });
-      row('full JSON export', size, exported.ms ?? NaN, 'ms', exported.error || `(${(exported.bytes / 1048576).toFixed(1)} MB)`);
-      const imported = await s.page.evaluate(async () => {
-        const t0 = performance.now();
-        const r = await window.kervan.call('sync.import', { text: window.__exported, dry_run: true });
-        return r.error ? { error: r.error.message } : { ms: performance.now() - t0 };
-      });
-      row('full JSON import (dry run, same device)', size, imported.ms ?? NaN, 'ms', imported.error || '');
-    } else {
-      row('full JSON export/import', size, NaN, 'ms', 'sync.export/sync.import not in this build');
-    }
+    await syncRuns(s, size);
     await cdp.detach();
   } finally {
     await s.context.close();
@@ -295,6 +341,7 @@ async function browserRuns(site, size) {
 }
 
 async function nativeRuns(db, size) {
+  if (only === 'sync') return;
   for (const [label, name, args] of reportCalls) {
     const times = await nativeTimes(db, Array.from({ length: runs + 1 }, () => ({ command: name, args })));
     nativeReport[`${label} ${size}`] = median(times.slice(1));  // the first call also opens the file

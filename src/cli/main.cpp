@@ -14,7 +14,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "core/core.hpp"
@@ -67,7 +67,9 @@ struct RequestClock {
   }
 };
 
-constexpr std::size_t kMaxSyncFileBytes = 512u * 1024 * 1024;
+// The text is held once while it is read record by record (a 100k-lead database exports about
+// 550 MB with the CLI's indentation).
+constexpr std::size_t kMaxSyncFileBytes = 2048ull * 1024 * 1024;
 
 // export OUT.json [--since-peer DEVICE | --peer DEVICE]: the document goes to the file (written
 // beside it first, then renamed), the summary to stdout.
@@ -84,25 +86,34 @@ int export_command(kervan::Core& core, int argc, char** argv, int i) {
       return usage(("unknown export option: " + option).c_str());
     }
   }
-  kervan::Json reply = core.call("sync.export", args);
+  // The document is streamed to the file as it is produced, never held whole in memory.
+  std::string temp = out_path + ".part";
+  std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    std::fprintf(stderr, "kervan: cannot write %s\n", temp.c_str());
+    return 1;
+  }
+  kervan::Json reply = core.export_sync(args, [&](std::string_view chunk) {
+    file.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    if (!file) throw std::runtime_error("cannot write " + temp);
+  }, 1);
   if (reply.contains("error")) {
+    file.close();
+    std::remove(temp.c_str());
     print(reply);
     return 1;
   }
-  std::string temp = out_path + ".part";
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    file << reply["document"].dump(1, ' ', false, kervan::Json::error_handler_t::replace) << '\n';
-    if (!file) {
-      std::fprintf(stderr, "kervan: cannot write %s\n", temp.c_str());
-      return 1;
-    }
+  file << '\n';
+  file.close();
+  if (!file) {
+    std::remove(temp.c_str());
+    std::fprintf(stderr, "kervan: cannot write %s\n", temp.c_str());
+    return 1;
   }
   if (std::rename(temp.c_str(), out_path.c_str()) != 0) {
     std::fprintf(stderr, "kervan: cannot write %s\n", out_path.c_str());
     return 1;
   }
-  reply.erase("document");
   reply["file"] = out_path;
   print(reply);
   return 0;
@@ -122,13 +133,19 @@ int import_command(kervan::Core& core, int argc, char** argv, int i) {
     std::fprintf(stderr, "kervan: cannot read %s\n", in_path.c_str());
     return 1;
   }
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (content.str().size() > kMaxSyncFileBytes) {
-    std::fprintf(stderr, "kervan: %s is larger than 512 MB\n", in_path.c_str());
+  file.seekg(0, std::ios::end);
+  std::streamoff size = file.tellg();
+  if (size < 0 || static_cast<uint64_t>(size) > kMaxSyncFileBytes) {
+    std::fprintf(stderr, "kervan: %s is larger than 2 GB\n", in_path.c_str());
     return 1;
   }
-  kervan::Json reply = core.call("sync.import", {{"text", content.str()}, {"dry_run", dry_run}});
+  file.seekg(0, std::ios::beg);
+  std::string content(static_cast<std::size_t>(size), '\0');
+  if (!file.read(content.data(), size)) {
+    std::fprintf(stderr, "kervan: cannot read %s\n", in_path.c_str());
+    return 1;
+  }
+  kervan::Json reply = core.import_sync_text(content, dry_run);
   print(reply);
   return reply.contains("error") ? 1 : 0;
 }

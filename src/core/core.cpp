@@ -7,6 +7,7 @@
 #include "core/deals.hpp"
 #include "core/record_types.hpp"
 #include "core/schema.hpp"
+#include "core/sync_state.hpp"
 #include "core/text.hpp"
 
 namespace kervan {
@@ -112,11 +113,16 @@ Json Core::call(std::string_view name, const Json& args) {
   }
   static const Json empty = Json::object();
   const Json& input = args.is_null() ? empty : args;
+  return run(spec->writes, [&](CommandContext& context) { return spec->run(context, input); });
+}
+
+Json Core::run(bool writes, const std::function<Json(CommandContext&)>& body) {
+  last_call_wrote_ = false;
   CommandContext context{*db_, *clock_, *changes_};
   try {
-    if (!spec->writes) return spec->run(context, input);
+    if (!writes) return body(context);
     Transaction tx(*db_);
-    Json result = spec->run(context, input);
+    Json result = body(context);
     save_clock();
     tx.commit();
     ++data_version_;
@@ -133,6 +139,15 @@ Json Core::call(std::string_view name, const Json& args) {
   } catch (const std::exception& e) {
     return error_reply("internal_error", e.what());
   }
+}
+
+Json Core::export_sync(const Json& args, const std::function<void(std::string_view)>& sink, int indent) {
+  if (!args.is_object()) return error_reply("invalid_args", "Arguments must be a JSON object", "args");
+  return run(true, [&](CommandContext& context) { return sync_export_to(context, args, sink, indent); });
+}
+
+Json Core::import_sync_text(std::string_view text, bool dry_run) {
+  return run(true, [&](CommandContext& context) { return sync_import_text(context, text, dry_run); });
 }
 
 Json Core::call_text(std::string_view name, std::string_view args_json) {

@@ -2,6 +2,7 @@
 // surface the UI, the browser bridge and the CLI use.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,16 @@ class Core {
   // invalid UTF-8 or malformed JSON get an error reply.
   Json call_text(std::string_view name, std::string_view args_json);
 
+  // sync.export (same arguments) with the document written to `sink` as JSON text, in chunks
+  // of about 64 KB as it is produced: never held whole, whatever its size. The reply is
+  // sync.export's without "document". A write like sync.export: on error (the sink may throw)
+  // nothing is remembered, but chunks already given to the sink are the caller's to discard.
+  // `indent` as Json::dump's (-1: compact).
+  Json export_sync(const Json& args, const std::function<void(std::string_view)>& sink, int indent = -1);
+  // sync.import {"text": text, "dry_run": dry_run} without copying the text into a JSON
+  // argument: the file is read record by record (the reply and errors are sync.import's).
+  Json import_sync_text(std::string_view text, bool dry_run);
+
   // One line of the CLI's stdin protocol: {"command": NAME, "args": {...}, "request_id": any?}.
   // The reply echoes "request_id" when given, so replies can be matched to requests.
   Json call_request_line(std::string_view line);
@@ -65,6 +76,7 @@ class Core {
   bool last_call_wrote_ = false;
 
   void save_clock();
+  Json run(bool writes, const std::function<Json(CommandContext&)>& body);
 };
 
 // Limits applied before any parsing: a request larger than this is refused outright.

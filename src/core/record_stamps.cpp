@@ -191,6 +191,47 @@ std::map<RecordKey, FieldStamps> ChangeLog::all_stamps() {
   return out;
 }
 
+ChangeLog::EntityStamps::EntityStamps(ChangeLog& log, std::string_view entity) : log_(log) {
+  // uuid_text order is the text order of the ids (a record id that is no UUID stays text).
+  st_ = std::make_unique<Statement>(
+      log.db_, "SELECT uuid_text(record), stamps FROM record_stamps WHERE entity = ?1 ORDER BY uuid_text(record)");
+  st_->bind(1, entity);
+  next();
+}
+
+ChangeLog::EntityStamps::~EntityStamps() = default;
+
+void ChangeLog::EntityStamps::next() {
+  has_row_ = st_->step();
+  if (has_row_) {
+    id_ = st_->column_text(0);
+    stamps_ = st_->column_text(1);
+  }
+}
+
+FieldStamps ChangeLog::EntityStamps::of(const std::string& id) {
+  while (has_row_ && id_ < id) next();
+  if (!has_row_ || id_ != id) return {};
+  Packed packed;
+  int64_t newest = 0;
+  if (!parse(stamps_, packed, newest)) throw std::runtime_error("damaged field stamps in record_stamps");
+  return log_.unpack(packed);
+}
+
+std::map<RecordKey, std::string> ChangeLog::all_packed_stamps() {
+  std::map<RecordKey, std::string> out;
+  Statement st(db_, "SELECT entity, uuid_text(record), stamps FROM record_stamps");
+  while (st.step()) out.emplace(RecordKey{st.column_text(0), st.column_text(1)}, st.column_text(2));
+  return out;
+}
+
+FieldStamps ChangeLog::unpack_stamps(std::string_view text) {
+  Packed packed;
+  int64_t newest = 0;
+  if (!parse(text, packed, newest)) throw std::runtime_error("damaged field stamps in record_stamps");
+  return unpack(packed);
+}
+
 std::vector<RecordKey> ChangeLog::stamped_after(const std::string& since) {
   // Rows whose newest wall time is later are in; at the same wall time, the stamps decide.
   auto parsed = HlcStamp::parse(since);

@@ -40,7 +40,9 @@ std::string export_file_name(const std::string& display_name, int64_t now_ms) {
   return "kervan-" + slug + "-" + format_iso8601(now_ms).substr(0, 10) + ".json";
 }
 
-Json sync_export(CommandContext& ctx, const Json& args) {
+// Checks the arguments, plans the export, writes it to `sink` (or, without one, returns it as
+// "document") and remembers it. The reply shape is in sync.hpp.
+Json run_export(CommandContext& ctx, const Json& args, const TextSink* sink, int indent) {
   ArgsReader reader(args);
   reader.allow_only({"since_peer", "peer", "since"});
   std::string since_peer = reader.text("since_peer", {100}).value_or("");
@@ -60,14 +62,58 @@ Json sync_export(CommandContext& ctx, const Json& args) {
     peer = since_peer;
   }
   HlcStamp clock = ctx.clock.tick();
-  Json document = build_sync_export(ctx, since, clock);
+  SyncExportPlan plan = plan_sync_export(ctx, since);
+  std::size_t items = plan.record_count + plan.tombstone_count;
+  if (!sink && items > kMaxExportReplyItems) {
+    throw CommandError("too_large",
+                       "The export holds " + std::to_string(items) + " records and deletes, more than " +
+                           std::to_string(kMaxExportReplyItems) +
+                           " fit in one reply: write it as a file instead (Data menu > Export, kervan export FILE, or "
+                           "window.kervan.exportSync in the page)",
+                       "");
+  }
+  Json document;
+  if (sink) {
+    write_sync_export(ctx, plan, clock, *sink, indent);
+  } else {
+    std::string text;
+    write_sync_export(ctx, plan, clock, [&](std::string_view chunk) { text += chunk; });
+    document = Json::parse(text);
+  }
   std::string now = format_iso8601(ctx.clock.now_ms());
   remember_export(ctx.db, peer, clock, now);
-  return Json{{"document", document},
-              {"file_name", export_file_name(document["device"]["name"], ctx.clock.now_ms())},
-              {"counts", {{"records", document["records"].size()}, {"tombstones", document["tombstones"].size()}}},
-              {"since", document["since"]},
-              {"clock", document["clock"]}};
+  Json reply{{"file_name", export_file_name(device_display_name(ctx.db, ctx.clock.device_id()), ctx.clock.now_ms())},
+             {"counts", {{"records", plan.record_count}, {"tombstones", plan.tombstone_count}}},
+             {"since", since.empty() ? Json(nullptr) : Json(since)},
+             {"clock", clock.to_string()}};
+  if (!sink) reply["document"] = std::move(document);
+  return reply;
+}
+
+Json sync_export(CommandContext& ctx, const Json& args) { return run_export(ctx, args, nullptr, -1); }
+
+// The limit of stamps from another device: later ones are clamped to it (docs/sync.md).
+int64_t clamp_limit(CommandContext& ctx) { return ctx.clock.now_ms() + HybridClock::kMaxDriftMs; }
+
+Json import_checked(CommandContext& ctx, SyncDocument& doc, bool dry_run) {
+  Json report = import_sync_document(ctx, doc, dry_run);
+  report["own_file"] = doc.device_id == ctx.clock.device_id();  // our own file: everything is known
+  return report;
+}
+
+// A document given as a JSON tree (small: it came as a command argument).
+Json import_document(CommandContext& ctx, const Json& given, bool dry_run) {
+  Json upgraded;  // a copy, only when an older version must be upgraded
+  const Json* document = &given;
+  int version = check_sync_version(given);
+  if (version < kSyncFormatVersion) {
+    upgraded = given;
+    upgrade_sync_document(upgraded);
+    document = &upgraded;
+  }
+  SyncDocument doc = read_sync_document(*document, clamp_limit(ctx));
+  doc.version = version;
+  return import_checked(ctx, doc, dry_run);
 }
 
 Json sync_import(CommandContext& ctx, const Json& args) {
@@ -77,25 +123,12 @@ Json sync_import(CommandContext& ctx, const Json& args) {
   if (reader.has("text") == reader.has("document")) {
     throw CommandError("required", "Give the file as \"text\" or as \"document\" (one of them)", "document");
   }
-  Json parsed;  // the document when it had to be parsed or upgraded; otherwise args are read in place
-  const Json* document = &reader.raw("document");
   if (reader.has("text")) {
     const Json& text = reader.raw("text");
     if (!text.is_string()) throw CommandError("wrong_type", "text must be the file's JSON text", "text");
-    parsed = parse_sync_text(text.get_ref<const std::string&>());
-    document = &parsed;
+    return sync_import_text(ctx, text.get_ref<const std::string&>(), dry_run);
   }
-  int version = check_sync_version(*document);
-  if (version < kSyncFormatVersion) {
-    if (document != &parsed) parsed = *document;
-    upgrade_sync_document(parsed);
-    document = &parsed;
-  }
-  SyncDocument doc = read_sync_document(*document);
-  doc.version = version;
-  Json report = import_sync_document(ctx, doc, dry_run);
-  report["own_file"] = doc.device_id == ctx.clock.device_id();  // our own file: everything is known
-  return report;
+  return import_document(ctx, reader.raw("document"), dry_run);
 }
 
 Json sync_digest(CommandContext& ctx, const Json& args) {
@@ -117,6 +150,15 @@ Json sync_digest(CommandContext& ctx, const Json& args) {
 }
 
 }  // namespace
+
+Json sync_import_text(CommandContext& ctx, std::string_view text, bool dry_run) {
+  SyncDocument doc = read_sync_text(text, clamp_limit(ctx));
+  return import_checked(ctx, doc, dry_run);
+}
+
+Json sync_export_to(CommandContext& ctx, const Json& args, const TextSink& sink, int indent) {
+  return run_export(ctx, args, &sink, indent);
+}
 
 void register_sync_commands(CommandRegistry& registry) {
   registry.add({"device.get", "This device: id, name, last export and import, last export to each peer", false,

@@ -18,6 +18,8 @@
 //       "file_name": "kervan-booth-laptop-2026-11-27.json",
 //       "counts": {"records": n, "tombstones": n}, "since": stamp | null, "clock": stamp}
 //   Writes: the device's clock, last_export_at and the peer's mark (meta table).
+//   More than kMaxExportReplyItems records and tombstones: refused with "too_large"; large
+//   exports are streamed to a file (Core::export_sync) with the same reply minus "document".
 //
 // sync.import {"document": {...}} or {"text": "<the file as JSON text>"}, "dry_run"?: bool
 //   Validates the whole document first (structure, types, known entities and fields, UUIDs,
@@ -54,6 +56,12 @@ namespace kervan {
 // The format this build writes; documents with a higher version are refused, lower ones upgraded.
 inline constexpr const char* kSyncFormatName = "kervan-sync";
 inline constexpr int kSyncFormatVersion = 1;
+
+// sync.export answers with the document only up to this many records and tombstones; a
+// larger export is refused ("too_large") and must be streamed (Core::export_sync: the CLI's
+// export, the Data menu, window.kervan.exportSync), because the document as a JSON tree
+// needs many times its text size.
+inline constexpr std::size_t kMaxExportReplyItems = 20000;
 
 // Entries kept in each list of an import report.
 inline constexpr std::size_t kMaxReportEntries = 1000;

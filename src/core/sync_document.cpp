@@ -188,9 +188,22 @@ IncomingRecord read_record(const Json& item, const std::string& pointer) {
   r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
   const Json& fields = member(item, "fields", pointer);
   if (!fields.is_object()) refuse("wrong_type", "fields must be an object", pointer + "/fields");
+  static const std::string unnamed;  // the fast path names no place; a refusal is checked again with names
   for (const auto& [name, entry] : fields.items()) {
-    std::string at = pointer + "/fields/" + pointer_key(name);
     const SyncField* f = r.entity->field(name);
+    if (f && entry.is_object() && entry.size() == 2) {
+      auto value = entry.find("value"), stamp = entry.find("stamp");
+      if (value != entry.end() && stamp != entry.end()) {
+        try {
+          check_value(*f, *value, unnamed);
+          r.fields[name] = IncomingField{&*value, stamp->is_null() ? std::string() : stamp_at(*stamp, unnamed)};
+          continue;
+        } catch (const CommandError&) {
+          // refused below, naming the place
+        }
+      }
+    }
+    std::string at = pointer + "/fields/" + pointer_key(name);
     if (!f) refuse("unknown_field", "A " + entity + " has no field \"" + std::string(text::cut(name, 60)) + "\"", at);
     if (!entry.is_object()) refuse("wrong_type", "A field must be an object {value, stamp}", at);
     allow_only(entry, {"value", "stamp"}, at);
@@ -211,6 +224,7 @@ IncomingRecord read_record(const Json& item, const std::string& pointer) {
 struct DepthCheck : nlohmann::json_sax<Json> {
   int depth = 0;
   bool too_deep = false;
+  std::size_t error_byte = 0;  // where the text stopped being JSON (0: it did not)
   bool open() {
     too_deep = ++depth > kMaxDepth;
     return !too_deep;
@@ -228,7 +242,10 @@ struct DepthCheck : nlohmann::json_sax<Json> {
   bool end_object() override { return close(); }
   bool start_array(std::size_t) override { return open(); }
   bool end_array() override { return close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
+    error_byte = std::max<std::size_t>(position, 1);
+    return false;
+  }
 };
 
 }  // namespace
@@ -289,8 +306,10 @@ int upgrade_sync_document(Json& doc) {
   return static_cast<int>(v);
 }
 
-SyncDocument read_sync_document(const Json& doc) {
-  SyncDocument out;
+namespace {
+
+// The document's own fields (everything but the record and tombstone lists' items).
+void read_header(const Json& doc, SyncDocument& out) {
   allow_only(doc, {"format", "version", "device", "exported_at", "clock", "since", "records", "tombstones"}, "");
   out.version = member(doc, "version", "").get<int>();
   const Json& device = member(doc, "device", "");
@@ -303,24 +322,66 @@ SyncDocument read_sync_document(const Json& doc) {
   out.clock = stamp_at(member(doc, "clock", ""), "/clock");
   const Json& since = member(doc, "since", "");
   if (!since.is_null()) out.since = stamp_at(since, "/since");
+  if (!member(doc, "records", "").is_array()) refuse("wrong_type", "records must be a list", "/records");
+}
 
-  const Json& records = member(doc, "records", "");
-  if (!records.is_array()) refuse("wrong_type", "records must be a list", "/records");
+// Stamps later than the limit become the limit (kept counter and device).
+void clamp_record(IncomingRecord& r, SyncDocument* out) {
+  int64_t limit = out->clamp_limit_ms;
+  for (auto& [name, field] : r.fields) {
+    if (field.stamp.empty()) continue;
+    auto parsed = HlcStamp::parse(field.stamp);
+    if (parsed && parsed->wall_ms > limit) {
+      std::string clamped = HlcStamp{limit, parsed->counter, parsed->device}.to_string();
+      if (out->clamped.size() < kMaxReportEntries) {
+        out->clamped.push_back(
+            Json{{"entity", r.entity->name}, {"id", r.id}, {"stamp", field.stamp}, {"clamped_to", clamped}, {"field", name}});
+      }
+      ++out->clamped_count;
+      field.stamp = clamped;
+    }
+    out->newest = std::max(out->newest, field.stamp);
+  }
+}
+
+using Element = std::function<std::shared_ptr<const Json>(std::size_t)>;
+
+// Checks every record (one at a time), lists them and sets up load().
+void read_records(SyncDocument& out, std::size_t count, const Element& element) {
   std::set<std::pair<std::string, std::string>> seen;
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  out.records.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
     std::string pointer = "/records/" + std::to_string(i);
-    IncomingRecord r = read_record(records[i], pointer);
+    auto item = element(i);
+    IncomingRecord r = read_record(*item, pointer);
     if (!seen.insert({r.entity->name, r.id}).second) {
       refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", pointer + "/id");
     }
-    out.records.push_back(std::move(r));
+    clamp_record(r, &out);
+    out.records.push_back({r.entity, r.id});
   }
-  const Json& tombstones = member(doc, "tombstones", "");
-  if (!tombstones.is_array()) refuse("wrong_type", "tombstones must be a list", "/tombstones");
-  seen.clear();
-  for (std::size_t i = 0; i < tombstones.size(); ++i) {
+  int64_t limit = out.clamp_limit_ms;
+  out.load = [element, limit](std::size_t i) {
+    auto item = element(i);
+    IncomingRecord r = read_record(*item, "/records/" + std::to_string(i));
+    r.holder = std::move(item);
+    // Clamped again as the first reading did (which reported it).
+    for (auto& [name, field] : r.fields) {
+      if (field.stamp.empty()) continue;
+      auto parsed = HlcStamp::parse(field.stamp);
+      if (parsed && parsed->wall_ms > limit) field.stamp = HlcStamp{limit, parsed->counter, parsed->device}.to_string();
+    }
+    return r;
+  };
+}
+
+void read_tombstones(SyncDocument& out, const Json& doc, std::size_t count, const Element& element) {
+  if (!member(doc, "tombstones", "").is_array()) refuse("wrong_type", "tombstones must be a list", "/tombstones");
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 0; i < count; ++i) {
     std::string pointer = "/tombstones/" + std::to_string(i);
-    const Json& item = tombstones[i];
+    auto holder = element(i);
+    const Json& item = *holder;
     IncomingTombstone t;
     t.entity = &entity_of(item, {"entity", "id", "stamp"}, "tombstone {entity, id, stamp}", pointer);
     t.pointer = pointer;
@@ -335,6 +396,145 @@ SyncDocument read_sync_document(const Json& doc) {
     }
     out.tombstones.push_back(std::move(t));
   }
+}
+
+// The items of an array in the tree, without copying them.
+Element items_of(const Json& array) {
+  return [&array](std::size_t i) { return std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &array[i]); };
+}
+
+// Splitting text already checked to be JSON (DepthCheck) into values, without parsing them.
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::size_t skip_space(std::string_view t, std::size_t i) {
+  while (i < t.size() && is_space(t[i])) ++i;
+  return i;
+}
+
+std::size_t skip_string(std::string_view t, std::size_t i) {  // t[i] == '"'; returns past the closing quote
+  for (++i; i < t.size(); ++i) {
+    if (t[i] == '\\') ++i;
+    else if (t[i] == '"') return i + 1;
+  }
+  return t.size();
+}
+
+// The end of the value that starts at i.
+std::size_t skip_value(std::string_view t, std::size_t i) {
+  if (i >= t.size()) return i;
+  if (t[i] == '"') return skip_string(t, i);
+  if (t[i] != '{' && t[i] != '[') {
+    while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && !is_space(t[i])) ++i;
+    return i;
+  }
+  int depth = 0;
+  while (i < t.size()) {
+    char c = t[i];
+    if (c == '"') {
+      i = skip_string(t, i);
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+    ++i;
+  }
+  return i;
+}
+
+struct Span {
+  std::size_t begin = 0, end = 0;
+};
+
+// The items of the array at `at` (text known to be JSON).
+std::vector<Span> array_items(std::string_view t, std::size_t at) {
+  std::vector<Span> items;
+  std::size_t i = skip_space(t, at + 1);
+  if (i < t.size() && t[i] == ']') return items;
+  while (i < t.size()) {
+    i = skip_space(t, i);
+    std::size_t end = skip_value(t, i);
+    items.push_back({i, end});
+    i = skip_space(t, end);
+    if (i >= t.size() || t[i] != ',') break;
+    ++i;
+  }
+  return items;
+}
+
+// One value of checked text, parsed alone (a v0 record upgraded).
+std::shared_ptr<const Json> parse_span(std::string_view t, Span s, bool upgrade_record) {
+  auto value = std::make_shared<Json>(Json::parse(t.substr(s.begin, s.end - s.begin)));
+  if (upgrade_record && value->is_object() && value->contains("fields") && (*value)["fields"].is_object()) {
+    for (auto& [name, entry] : (*value)["fields"].items()) {
+      if (entry.is_array() && entry.size() == 2) entry = Json{{"value", entry[0]}, {"stamp", entry[1]}};
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
+SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms) {
+  SyncDocument out;
+  out.clamp_limit_ms = clamp_limit_ms;
+  read_header(doc, out);
+  const Json& records = doc["records"];
+  read_records(out, records.size(), items_of(records));
+  const Json& tombstones = member(doc, "tombstones", "");
+  read_tombstones(out, doc, tombstones.is_array() ? tombstones.size() : 0, items_of(tombstones));
+  return out;
+}
+
+SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms) {
+  if (!text::is_valid_utf8(text)) refuse("invalid_utf8", "The file is not valid UTF-8", "");
+  DepthCheck check;
+  Json::sax_parse(text, &check);
+  if (check.too_deep) refuse("too_deep", "The file nests deeper than " + std::to_string(kMaxDepth) + " levels", "");
+  if (check.error_byte) refuse("invalid_json", "The file is not valid JSON near byte " + std::to_string(check.error_byte), "");
+
+  // The top level: each member parsed, except the items of the two lists, which are only located.
+  Json skeleton;
+  std::vector<Span> record_items, tombstone_items;
+  bool records_listed = false, tombstones_listed = false;
+  std::size_t i = skip_space(text, 0);
+  if (text[i] != '{') {
+    skeleton = Json::array();  // not an object: refused below as not a sync file
+  } else {
+    skeleton = Json::object();
+    i = skip_space(text, i + 1);
+    while (i < text.size() && text[i] == '"') {
+      std::size_t key_end = skip_string(text, i);
+      std::string key = Json::parse(text.substr(i, key_end - i)).get<std::string>();
+      i = skip_space(text, key_end);
+      i = skip_space(text, i + 1);  // the colon
+      std::size_t end = skip_value(text, i);
+      bool list = (key == "records" || key == "tombstones") && text[i] == '[';
+      if (list) {
+        (key == "records" ? record_items : tombstone_items) = array_items(text, i);
+        (key == "records" ? records_listed : tombstones_listed) = true;
+        skeleton[key] = Json::array();
+      } else {
+        if (key == "records") records_listed = false;
+        if (key == "tombstones") tombstones_listed = false;
+        skeleton[key] = Json::parse(text.substr(i, end - i));
+      }
+      i = skip_space(text, end);
+      if (i < text.size() && text[i] == ',') i = skip_space(text, i + 1);
+    }
+  }
+  int version = check_sync_version(skeleton);
+  if (version < kSyncFormatVersion) skeleton["version"] = kSyncFormatVersion;
+  SyncDocument out;
+  out.clamp_limit_ms = clamp_limit_ms;
+  read_header(skeleton, out);
+  bool upgrade = version == 0;
+  auto items = [text, upgrade](const std::vector<Span>& spans) -> Element {
+    auto shared = std::make_shared<const std::vector<Span>>(spans);
+    return [text, upgrade, shared](std::size_t n) { return parse_span(text, (*shared)[n], upgrade); };
+  };
+  read_records(out, records_listed ? record_items.size() : 0, items(record_items));
+  read_tombstones(out, skeleton, tombstones_listed ? tombstone_items.size() : 0, items(tombstone_items));
+  out.version = version;
   return out;
 }
 

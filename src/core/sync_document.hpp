@@ -2,7 +2,9 @@
 // anything is written; a refusal is a CommandError whose field is a JSON Pointer into the
 // document ("/records/3/fields/amount/value").
 #pragma once
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +16,7 @@ namespace kervan {
 struct SyncEntity;
 
 struct IncomingField {
-  const Json* value = nullptr;  // points into the document, which outlives the import
+  const Json* value = nullptr;  // points into the record's JSON (IncomingRecord::holder) or the document
   std::string stamp;            // "" when the field was never written (an initial value)
 };
 
@@ -23,6 +25,13 @@ struct IncomingRecord {
   std::string id;
   std::map<std::string, IncomingField> fields;
   std::string pointer;  // "/records/3"
+  std::shared_ptr<const Json> holder;  // the record's JSON when it was read from text
+};
+
+// A record as listed after the first reading: what it is, not what it holds.
+struct RecordRef {
+  const SyncEntity* entity = nullptr;
+  std::string id;
 };
 
 struct IncomingTombstone {
@@ -32,11 +41,22 @@ struct IncomingTombstone {
   std::string pointer;
 };
 
+// A checked document. Records are listed, not held: load(i) reads record i again (checked,
+// its stamps clamped), so a file read from text is never a JSON tree as a whole; only one
+// record's tree exists at a time.
 struct SyncDocument {
   int version = 0;  // as found in the file, before upgrading
   std::string device_id, device_name, clock, since, exported_at;
-  std::vector<IncomingRecord> records;
+  std::vector<RecordRef> records;  // in file order
   std::vector<IncomingTombstone> tombstones;
+  // Stamps more than the allowed drift ahead (clamp_limit_ms) are clamped to the limit: the
+  // records' clamped stamps in file order (report entries, the first kMaxReportEntries) and
+  // their number, and the newest record stamp after clamping ("" when none).
+  int64_t clamp_limit_ms = 0;
+  std::vector<Json> clamped;
+  std::size_t clamped_count = 0;
+  std::string newest;
+  std::function<IncomingRecord(std::size_t)> load;
 };
 
 // Parses JSON text (refusing deep nesting and malformed text, naming the byte offset).
@@ -50,8 +70,16 @@ int upgrade_sync_document(Json& doc);
 int check_sync_version(const Json& doc);
 
 // Checks the whole (upgraded) document: structure, types, entities, fields, ids, stamps and
-// domain rules. Throws CommandError naming the place. The result points into `doc`.
-SyncDocument read_sync_document(const Json& doc);
+// domain rules. Throws CommandError naming the place. The result points into `doc`, which
+// must outlive it. Stamps later than `clamp_limit_ms` are clamped (see SyncDocument).
+SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms);
+
+// The same from a file's JSON text (which must outlive the result), without building the whole
+// tree: the text is checked as parse_sync_text does (UTF-8, nesting, syntax, with the same
+// refusals), its top level is split into members and list items, and each record is parsed
+// alone, checked and dropped; load() parses it again. Any version is read (upgraded per
+// record); the result's version is the file's.
+SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms);
 
 // True for a stamp text as the clock writes it ("001795683600000:00000:device").
 bool is_stamp_text(std::string_view text);

@@ -218,20 +218,25 @@ std::string sync_id_of(const SyncEntity& e, const Json& row) {
   return e.has_id_column() ? row["id"].get<std::string>() : keyed_id(e, row);
 }
 
-std::vector<Json> read_rows(Database& db, const SyncEntity& e, const std::string& where,
-                            const std::vector<std::string>& params) {
+void for_each_row(Database& db, const SyncEntity& e, const std::function<void(Json&)>& fn, const std::string& where,
+                  const std::vector<std::string>& params) {
   Statement st(db, "SELECT " + column_list(e) + " FROM " + e.table + " WHERE (" + e.row_filter + ") AND (" + where +
                        ")" + (e.has_id_column() ? " ORDER BY id" : ""));
   for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i + 1), params[i]);
-  std::vector<Json> rows;
   while (st.step()) {
     Json row;
     int col = 0;
     if (e.has_id_column()) row["id"] = st.column_text(col++);
     for (const auto& f : e.fields) row[f.name] = read_value(st, col++, f);
     if (!e.has_id_column()) row["id"] = keyed_id(e, row);
-    rows.push_back(std::move(row));
+    fn(row);
   }
+}
+
+std::vector<Json> read_rows(Database& db, const SyncEntity& e, const std::string& where,
+                            const std::vector<std::string>& params) {
+  std::vector<Json> rows;
+  for_each_row(db, e, [&](Json& row) { rows.push_back(std::move(row)); }, where, params);
   return rows;
 }
 

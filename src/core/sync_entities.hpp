@@ -3,6 +3,7 @@
 // writing sync needs: whole rows by sync id, values exactly as stored, derived columns
 // (search text, updated_at, duplicate keys) recomputed after every change.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,6 +76,10 @@ std::string keyed_id(const SyncEntity& e, const Json& row);
 // Rows as {"id": sync id, field: value, ...} (values in their sync form).
 std::vector<Json> read_rows(Database& db, const SyncEntity& e, const std::string& where = "1",
                             const std::vector<std::string>& params = {});
+// The same one row at a time (ordered by id where the table has one), for reading a table
+// whole without holding it.
+void for_each_row(Database& db, const SyncEntity& e, const std::function<void(Json&)>& fn, const std::string& where = "1",
+                  const std::vector<std::string>& params = {});
 std::optional<Json> read_row(Database& db, const SyncEntity& e, std::string_view id);
 // The row of a keyed entity (list_value, setting) with these key values.
 std::optional<Json> read_keyed_row(Database& db, const SyncEntity& e, const Json& keys);

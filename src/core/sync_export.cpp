@@ -1,7 +1,16 @@
 // sync.export: the records (whole, every field with its stamp) and tombstones that changed
 // after a clock stamp, or all of them, plus every record they point at, as one document.
+//
+// The document is written as JSON text, record by record, to a sink (issue 7: at 100k records
+// a whole document as a JSON tree took gigabytes). First the plan: which records and
+// tombstones go, as keys only, found from the ids and reference columns of the tables. Then
+// each entity's rows are read in id order together with their stamps (EntityStamps, also in
+// id order), one record is turned into a small JSON tree, dumped and dropped. The text is
+// byte for byte what dumping the whole document as one tree gave (keys in the same order).
+#include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
@@ -9,128 +18,386 @@
 #include "core/sync.hpp"
 #include "core/sync_entities.hpp"
 #include "core/sync_state.hpp"
+#include "core/text.hpp"
 
 namespace kervan {
 namespace {
 
-struct Selection {
-  std::map<std::string, std::set<std::string>> records;  // entity -> ids
-  std::map<RecordKey, std::string> tombstones;           // -> stamp
-};
-
 // Records and tombstones changed after `since` here: written (stamp) or received (seen mark).
-void select_changed(Database& db, ChangeLog& changes, const std::string& since, Selection& out) {
-  for (const auto& [entity, id] : changes.stamped_after(since)) out.records[entity].insert(id);
+void select_changed(Database& db, ChangeLog& changes, const std::string& since, std::map<std::string, std::set<std::string>>& records,
+                    std::map<RecordKey, std::string>& tombstones) {
+  for (const auto& [entity, id] : changes.stamped_after(since)) records[entity].insert(id);
   Statement tombs(db, "SELECT entity, record_id, stamp FROM tombstones WHERE stamp > ?1");
   tombs.bind(1, since);
-  while (tombs.step()) out.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
-  for (const auto& [entity, id] : records_seen_after(db, since)) out.records[entity].insert(id);
+  while (tombs.step()) tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
+  for (const auto& [entity, id] : records_seen_after(db, since)) records[entity].insert(id);
 }
 
-// Every row and every stamp, read once per export (a few queries instead of some per record).
-class Snapshot {
+// Which rows exist and what their references point at: ids and reference values only, read
+// per entity when first needed.
+class RefIndex {
  public:
-  Snapshot(Database& db, ChangeLog& changes) : db_(db), stamps_(changes.all_stamps()) {}
-  const Json* row(const SyncEntity& e, const std::string& id) {
+  struct Refs {
+    std::vector<std::string> values;  // the entity's reference fields, in field order
+    std::string polymorphic;          // the "entity" field of a row with a "*" reference
+  };
+  explicit RefIndex(Database& db) : db_(db) {}
+
+  const Refs* find(const SyncEntity& e, const std::string& id) {
     const auto& rows = rows_of(e);
-    auto found = rows.find(id);
-    return found == rows.end() ? nullptr : &found->second;
+    auto it = rows.find(id);
+    return it == rows.end() ? nullptr : &it->second;
   }
-  const std::map<std::string, Json>& rows_of(const SyncEntity& e) {
+  const std::unordered_map<std::string, Refs>& rows_of(const SyncEntity& e) {
     auto [it, fresh] = rows_.try_emplace(e.name);
-    if (fresh) {
-      for (auto& r : read_rows(db_, e)) it->second.emplace(r["id"].get<std::string>(), std::move(r));
+    if (!fresh) return it->second;
+    auto& rows = it->second;
+    if (!e.has_id_column()) {  // list values and settings: few rows, ids derived from keys
+      for (auto& row : read_rows(db_, e)) rows.emplace(row["id"].get<std::string>(), Refs{});
+      return rows;
     }
-    return it->second;
-  }
-  bool stamped(const SyncEntity& e, const std::string& id) const { return stamps_.count({e.name, id}) > 0; }
-  Json record_json(const SyncEntity& e, const Json& row) const {
-    const std::string& id = row["id"].get_ref<const std::string&>();
-    static const FieldStamps none;
-    auto s = stamps_.find({e.name, id});
-    const auto& stamps = s == stamps_.end() ? none : s->second;
-    Json fields = Json::object();
+    std::string columns = "id";
+    bool polymorphic = false;
     for (const auto& f : e.fields) {
-      auto it = stamps.find(f.name);
-      fields[f.name] = {{"value", row[f.name]}, {"stamp", it == stamps.end() ? Json(nullptr) : Json(it->second)}};
+      if (f.kind != SyncKind::reference) continue;
+      columns += ", " + f.name;
+      polymorphic = polymorphic || f.target == "*";
     }
-    return Json{{"entity", e.name}, {"id", id}, {"fields", fields}};
+    if (polymorphic) columns += ", entity";
+    Statement st(db_, "SELECT " + columns + " FROM " + e.table + " WHERE " + e.row_filter);
+    while (st.step()) {
+      Refs refs;
+      int col = 1;
+      for (const auto& f : e.fields) {
+        if (f.kind != SyncKind::reference) continue;
+        refs.values.push_back(st.column_is_null(col) ? std::string() : st.column_text(col));
+        ++col;
+      }
+      if (polymorphic) refs.polymorphic = st.column_text(col);
+      rows.emplace(st.column_text(0), std::move(refs));
+    }
+    return rows;
   }
 
  private:
   Database& db_;
-  std::map<RecordKey, FieldStamps> stamps_;
-  std::map<std::string, std::map<std::string, Json>> rows_;
+  std::unordered_map<std::string, std::unordered_map<std::string, Refs>> rows_;
 };
+
+// A text as Json::dump writes it (ensure_ascii off): quotes, backslashes and control
+// characters escaped, UTF-8 as it is. Invalid UTF-8 (never stored) goes through Json::dump.
+void append_string(std::string& out, const std::string& text) {
+  if (!text::is_valid_utf8(text)) {
+    out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+// Writes records as dumping {"entity", "fields": {name: {"stamp", "value"}}, "id"} with this
+// indent at this depth would, without building the tree (the export's hot path).
+class RecordText {
+ public:
+  RecordText(int indent, int level) : indent_(indent), level_(level) {}
+
+  const std::string& write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
+    out_.clear();
+    const std::string colon = indent_ >= 0 ? ": " : ":";
+    out_ += '{';
+    newline(1);
+    out_ += "\"entity\"" + colon;
+    append_string(out_, e.name);
+    out_ += ',';
+    newline(1);
+    out_ += "\"fields\"" + colon + "{";
+    bool first = true;
+    for (const SyncField* f : sorted_fields(e)) {
+      if (!first) out_ += ',';
+      first = false;
+      newline(2);
+      append_string(out_, f->name);
+      out_ += colon + "{";
+      newline(3);
+      out_ += "\"stamp\"" + colon;
+      auto stamp = stamps.find(f->name);
+      if (stamp == stamps.end()) out_ += "null";
+      else append_string(out_, stamp->second);
+      out_ += ',';
+      newline(3);
+      out_ += "\"value\"" + colon;
+      append_value(row[f->name], 3);
+      newline(2);
+      out_ += '}';
+    }
+    if (first) out_ += '}';  // no fields: "{}"
+    else {
+      newline(1);
+      out_ += '}';
+    }
+    out_ += ',';
+    newline(1);
+    out_ += "\"id\"" + colon;
+    append_string(out_, row["id"].get_ref<const std::string&>());
+    newline(0);
+    out_ += '}';
+    return out_;
+  }
+
+ private:
+  int indent_, level_;
+  std::string out_;
+  std::map<const SyncEntity*, std::vector<const SyncField*>> sorted_;
+
+  void newline(int depth) {
+    if (indent_ < 0) return;
+    out_ += '\n';
+    out_.append(static_cast<std::size_t>((level_ + depth) * indent_), ' ');
+  }
+  // Fields in the order of a JSON object's keys (sorted by name).
+  const std::vector<const SyncField*>& sorted_fields(const SyncEntity& e) {
+    auto [it, fresh] = sorted_.try_emplace(&e);
+    if (fresh) {
+      for (const auto& f : e.fields) it->second.push_back(&f);
+      std::sort(it->second.begin(), it->second.end(),
+                [](const SyncField* a, const SyncField* b) { return a->name < b->name; });
+    }
+    return it->second;
+  }
+  void append_value(const Json& v, int depth) {
+    if (v.is_string()) return append_string(out_, v.get_ref<const std::string&>());
+    if (v.is_number_integer() && !v.is_number_unsigned()) {
+      out_ += std::to_string(v.get<int64_t>());
+      return;
+    }
+    if (v.is_boolean()) {
+      out_ += v.get<bool>() ? "true" : "false";
+      return;
+    }
+    if (v.is_null()) {
+      out_ += "null";
+      return;
+    }
+    // Lists (and anything else): as dumped, nested lines moved right to this depth.
+    std::string text = v.dump(indent_, ' ', false, Json::error_handler_t::replace);
+    for (char c : text) {
+      if (c == '\n') newline(depth);
+      else out_ += c;
+    }
+  }
+};
+
+// Collects small pieces into chunks of about 64 KB for the sink.
+class ChunkWriter {
+ public:
+  explicit ChunkWriter(const TextSink& sink) : sink_(sink) { buffer_.reserve(kChunk + 4096); }
+  void put(std::string_view text) {
+    buffer_ += text;
+    if (buffer_.size() >= kChunk) flush();
+  }
+  void flush() {
+    if (buffer_.empty()) return;
+    sink_(buffer_);
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 64 * 1024;
+  const TextSink& sink_;
+  std::string buffer_;
+};
+
+// Below this many records of an entity, rows are read one by one instead of scanning the table.
+constexpr std::size_t kScanFrom = 512;
 
 }  // namespace
 
-Json build_sync_export(CommandContext& ctx, const std::string& since, const HlcStamp& clock) {
-  Selection selection;
-  Snapshot snapshot(ctx.db, ctx.changes);
+SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
+  SyncExportPlan plan;
+  plan.since = since;
+  std::map<std::string, std::set<std::string>> selected;  // entity -> ids
+  RefIndex index(ctx.db);
   if (since.empty()) {
     // Rows never written (the pipeline and lists every database starts with) are the same on
     // every device and stay out of the file.
+    std::map<std::string, std::vector<std::string>> stamped;
+    {
+      Statement st(ctx.db, "SELECT entity, uuid_text(record) FROM record_stamps");
+      while (st.step()) stamped[st.column_text(0)].push_back(st.column_text(1));
+    }
     for (const auto& e : sync_entities()) {
-      for (const auto& [id, row] : snapshot.rows_of(e)) {
-        if (snapshot.stamped(e, id)) selection.records[e.name].insert(id);
+      for (const auto& id : stamped[e.name]) {
+        if (index.find(e, id)) selected[e.name].insert(id);
       }
     }
     Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
-    while (tombs.step()) selection.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
+    while (tombs.step()) plan.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
   } else {
-    select_changed(ctx.db, ctx.changes, since, selection);
+    select_changed(ctx.db, ctx.changes, since, selected, plan.tombstones);
   }
 
-  // Whole rows in entity order; each row's targets are added (or their tombstones), so the
-  // file never points at a record it does not carry and the receiver may lack.
-  std::map<std::string, std::map<std::string, const Json*>> rows;  // entity -> id -> row
-  std::vector<RecordKey> pending;
-  for (const auto& [entity, ids] : selection.records) {
-    for (const auto& id : ids) pending.push_back({entity, id});
-  }
-  while (!pending.empty()) {
-    auto [entity, id] = pending.back();
-    pending.pop_back();
+  // Each row's targets are added (or their tombstones), so the file never points at a record
+  // it does not carry and the receiver may lack.
+  std::vector<std::pair<const SyncEntity*, std::string>> pending;
+  for (auto& [entity, ids] : selected) {
     const SyncEntity* e = find_sync_entity(entity);
-    if (!e || rows[entity].count(id)) continue;
-    const Json* row = snapshot.row(*e, id);
-    if (!row) {  // deleted since: its tombstone travels instead
-      if (std::string stamp = ctx.changes.tombstone(entity, id); !stamp.empty()) selection.tombstones[{entity, id}] = stamp;
+    if (!e) continue;
+    for (const auto& id : ids) pending.push_back({e, id});
+    ids.clear();
+  }
+  std::map<const SyncEntity*, std::set<std::string>*> going;  // plan.records by entity
+  auto going_of = [&](const SyncEntity* e) -> std::set<std::string>& {
+    auto [it, fresh] = going.try_emplace(e, nullptr);
+    if (fresh) it->second = &plan.records[e->name];
+    return *it->second;
+  };
+  while (!pending.empty()) {
+    auto [e, id] = std::move(pending.back());
+    pending.pop_back();
+    std::set<std::string>& ids = going_of(e);
+    if (ids.count(id)) continue;
+    const RefIndex::Refs* refs = index.find(*e, id);
+    if (!refs) {  // deleted since: its tombstone travels instead
+      if (std::string stamp = ctx.changes.tombstone(e->name, id); !stamp.empty()) plan.tombstones[{e->name, id}] = stamp;
       continue;
     }
+    std::size_t r = 0;
     for (const auto& f : e->fields) {
       if (f.kind != SyncKind::reference) continue;
-      const std::string& target_id = (*row)[f.name].get_ref<const std::string&>();
+      const std::string& target_id = refs->values[r++];
       if (target_id.empty()) continue;
-      std::string target = f.target == "*" ? (*row)["entity"].get<std::string>() : f.target;
-      if (const SyncEntity* te = find_sync_entity(target); te && snapshot.row(*te, target_id)) {
-        pending.push_back({target, target_id});
+      const std::string& target = f.target == "*" ? refs->polymorphic : f.target;
+      if (const SyncEntity* te = find_sync_entity(target); te && index.find(*te, target_id)) {
+        pending.push_back({te, target_id});
       } else if (std::string stamp = ctx.changes.tombstone(target, target_id); !stamp.empty()) {
-        selection.tombstones[{target, target_id}] = stamp;
+        plan.tombstones[{target, target_id}] = stamp;
       }
     }
-    rows[entity][id] = row;
+    ids.insert(id);
   }
-
-  Json records = Json::array();
-  for (const auto& e : sync_entities()) {
-    for (const auto& [id, row] : rows[e.name]) records.push_back(snapshot.record_json(e, *row));
+  for (auto it = plan.records.begin(); it != plan.records.end();) {
+    plan.record_count += it->second.size();
+    it = it->second.empty() ? plan.records.erase(it) : std::next(it);
   }
-  Json tombstones = Json::array();
-  for (const auto& [key, stamp] : selection.tombstones) {
+  for (const auto& [key, stamp] : plan.tombstones) {
     const SyncEntity* e = find_sync_entity(key.first);
-    if (!e || !e->has_id_column()) continue;
-    tombstones.push_back({{"entity", key.first}, {"id", key.second}, {"stamp", stamp}});
+    if (e && e->has_id_column()) ++plan.tombstone_count;
   }
-  return Json{{"format", kSyncFormatName},
-              {"version", kSyncFormatVersion},
-              {"device", {{"id", ctx.clock.device_id()}, {"name", device_display_name(ctx.db, ctx.clock.device_id())}}},
-              {"exported_at", format_iso8601(ctx.clock.now_ms())},
-              {"clock", clock.to_string()},
-              {"since", since.empty() ? Json(nullptr) : Json(since)},
-              {"records", records},
-              {"tombstones", tombstones}};
+  return plan;
+}
+
+void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const HlcStamp& clock, const TextSink& sink,
+                       int indent) {
+  ChunkWriter out(sink);
+  // Exactly what dumping the whole document with this indent gives: keys sorted, and with an
+  // indent every nested line moved right by its depth (JSON text never holds a raw newline
+  // inside a string, so the newlines of a dumped value are all layout).
+  const bool pretty = indent >= 0;
+  auto pad = [&](int level) { return pretty ? "\n" + std::string(static_cast<std::size_t>(level * indent), ' ') : std::string(); };
+  auto value = [&](const Json& j, int level) {
+    std::string text = j.dump(indent, ' ', false, Json::error_handler_t::replace);
+    if (!pretty || level == 0) return text;
+    std::string shifted, step = pad(level);
+    shifted.reserve(text.size() + text.size() / 8);
+    for (char c : text) {
+      if (c == '\n') shifted += step;
+      else shifted += c;
+    }
+    return shifted;
+  };
+  auto key = [&](const char* name, bool first) {
+    return std::string(first ? "{" : ",") + pad(1) + "\"" + name + "\":" + (pretty ? " " : "");
+  };
+  // A list at level 1 whose items come one at a time.
+  bool empty_list = true;
+  auto item = [&](const Json& j) {
+    out.put(empty_list ? "[" : ",");
+    empty_list = false;
+    out.put(pad(2));
+    out.put(value(j, 2));
+  };
+  RecordText record_text(indent, 2);
+  auto record = [&](const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
+    out.put(empty_list ? "[" : ",");
+    empty_list = false;
+    out.put(pad(2));
+    out.put(record_text.write(e, row, stamps));
+  };
+  auto end_list = [&]() {
+    out.put(empty_list ? "[]" : pad(1) + "]");
+    empty_list = true;
+  };
+  std::string device_id = ctx.clock.device_id();
+  out.put(key("clock", true) + value(clock.to_string(), 1));
+  out.put(key("device", false) + value(Json{{"id", device_id}, {"name", device_display_name(ctx.db, device_id)}}, 1));
+  out.put(key("exported_at", false) + value(format_iso8601(ctx.clock.now_ms()), 1));
+  out.put(key("format", false) + value(kSyncFormatName, 1));
+  out.put(key("records", false));
+  for (const auto& e : sync_entities()) {
+    auto found = plan.records.find(e.name);
+    if (found == plan.records.end()) continue;
+    const std::set<std::string>& ids = found->second;
+    if (!e.has_id_column()) {  // few rows; ids derived from the keys, so not in SQL order
+      std::map<std::string, Json> rows;
+      for (auto& row : read_rows(ctx.db, e)) {
+        std::string id = row["id"].get<std::string>();
+        if (ids.count(id)) rows.emplace(std::move(id), std::move(row));
+      }
+      for (const auto& [id, row] : rows) record(e, row, ctx.changes.record_stamps(e.name, id));
+    } else if (ids.size() < kScanFrom) {
+      for (const auto& id : ids) {
+        if (auto row = read_row(ctx.db, e, id)) record(e, *row, ctx.changes.record_stamps(e.name, id));
+      }
+    } else {
+      // The whole table in id order beside its stamps in id order.
+      ChangeLog::EntityStamps stamps(ctx.changes, e.name);
+      auto next = ids.begin();
+      for_each_row(ctx.db, e, [&](Json& row) {
+        const std::string& id = row["id"].get_ref<const std::string&>();
+        while (next != ids.end() && *next < id) ++next;
+        if (next == ids.end() || *next != id) return;
+        record(e, row, stamps.of(id));
+      });
+    }
+  }
+  end_list();
+  out.put(key("since", false) + value(plan.since.empty() ? Json(nullptr) : Json(plan.since), 1));
+  out.put(key("tombstones", false));
+  for (const auto& [k, stamp] : plan.tombstones) {
+    const SyncEntity* e = find_sync_entity(k.first);
+    if (!e || !e->has_id_column()) continue;
+    item(Json{{"entity", k.first}, {"id", k.second}, {"stamp", stamp}});
+  }
+  end_list();
+  out.put(key("version", false) + std::to_string(kSyncFormatVersion) + pad(0) + "}");
+  out.flush();
+}
+
+Json build_sync_export(CommandContext& ctx, const std::string& since, const HlcStamp& clock) {
+  std::string text;
+  write_sync_export(ctx, plan_sync_export(ctx, since), clock, [&](std::string_view chunk) { text += chunk; });
+  return Json::parse(text);
 }
 
 }  // namespace kervan

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/change_log.hpp"
@@ -24,6 +25,16 @@ class Report {
     else truncated_ = true;
   }
   void count(const char* list) { ++counts_[list]; }
+  // Entries gathered elsewhere (the first of `total`).
+  void add_gathered(const char* list, const std::vector<Json>& entries, std::size_t total) {
+    counts_[list] += static_cast<int64_t>(total);
+    Json& kept = lists_[list];
+    if (kept.is_null()) kept = Json::array();
+    for (const auto& entry : entries) {
+      if (kept.size() < kMaxReportEntries) kept.push_back(entry);
+    }
+    if (static_cast<int64_t>(kept.size()) < counts_[list]) truncated_ = true;
+  }
   Json to_json(const SyncDocument& doc, bool dry_run) const {
     Json out{{"source", {{"id", doc.device_id}, {"name", doc.device_name}}},
              {"format_version", doc.version},
@@ -47,14 +58,42 @@ class Report {
   bool truncated_ = false;
 };
 
+// The field stamps as they stand during the import: those stored before it kept packed (a
+// short text per record; unpacked when asked), those the import changed read back from the
+// database.
+class StampMirror {
+ public:
+  explicit StampMirror(ChangeLog& changes) : changes_(changes), packed_(changes.all_packed_stamps()) {}
+  std::optional<FieldStamps> find(const RecordKey& key) {
+    if (changed_.count(key)) {
+      FieldStamps stamps = changes_.record_stamps(key.first, key.second);
+      if (stamps.empty()) return std::nullopt;
+      return stamps;
+    }
+    auto it = packed_.find(key);
+    if (it == packed_.end()) return std::nullopt;
+    return changes_.unpack_stamps(it->second);
+  }
+  FieldStamps get(const RecordKey& key) { return find(key).value_or(FieldStamps{}); }
+  // The record's stamps changed in the database.
+  void changed(const RecordKey& key) {
+    packed_.erase(key);
+    changed_.insert(key);
+  }
+
+ private:
+  ChangeLog& changes_;
+  std::map<RecordKey, std::string> packed_;
+  std::set<RecordKey> changed_;
+};
+
 Json stamp_or_null(const std::string& stamp) { return stamp.empty() ? Json(nullptr) : Json(stamp); }
 
 class Importer {
  public:
-  Importer(CommandContext& ctx, SyncDocument& doc) : ctx_(ctx), doc_(doc) {
+  Importer(CommandContext& ctx, SyncDocument& doc) : ctx_(ctx), doc_(doc), stamps_(ctx.changes) {
     for (const auto& r : doc_.records) in_file_.insert({r.entity->name, r.id});
     // Read once: most records of a file are usually known already and need no row read.
-    stamps_ = ctx.changes.all_stamps();
     Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
     while (tombs.step()) tombstones_[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
   }
@@ -63,9 +102,10 @@ class Importer {
   Json run(bool dry_run) {
     clamp_and_observe();
     merge_tombstones();
+    // Records are read again one at a time (doc_.load), entity by entity.
     for (const auto& e : sync_entities()) {
-      for (const auto& r : doc_.records) {
-        if (r.entity == &e) apply_record(r);
+      for (std::size_t i = 0; i < doc_.records.size(); ++i) {
+        if (doc_.records[i].entity == &e) apply_record(doc_.load(i));
       }
     }
     apply_deletes();
@@ -89,7 +129,7 @@ class Importer {
   std::set<RecordKey> in_file_;
   std::set<RecordKey> touched_;  // rows whose derived columns need recomputing
   std::set<RecordKey> seen_;     // records whose state changed here (forwarded by later exports)
-  std::map<RecordKey, FieldStamps> stamps_;                         // mirror of the field stamps
+  StampMirror stamps_;                                              // the field stamps
   std::map<RecordKey, std::string> tombstones_;                     // mirror of tombstones
 
   std::string tombstone_of(const std::string& entity, const std::string& id) const {
@@ -98,7 +138,7 @@ class Importer {
   }
   void set_stamps(const std::string& entity, const std::string& id, const FieldStamps& stamps) {
     ctx_.changes.set_stamps(entity, id, stamps);
-    for (const auto& [field, stamp] : stamps) stamps_[{entity, id}][field] = stamp;
+    stamps_.changed({entity, id});
   }
 
   enum class Target { alive, deleted, unknown };
@@ -106,7 +146,7 @@ class Importer {
   // A stamp more than the allowed drift ahead of this device's wall clock is clamped to the
   // limit (and reported) so a device with a wrong date cannot win every conflict for years.
   void clamp_and_observe() {
-    int64_t limit = ctx_.clock.now_ms() + HybridClock::kMaxDriftMs;
+    int64_t limit = doc_.clamp_limit_ms;
     auto clamp = [&](std::string& stamp, const std::string& entity, const std::string& id, const std::string& field) {
       auto parsed = HlcStamp::parse(stamp);
       if (!parsed || parsed->wall_ms <= limit) return;
@@ -117,14 +157,9 @@ class Importer {
       stamp = clamped;
     };
     clamp(doc_.clock, "document", "", "clock");
-    std::string newest = doc_.clock;
-    for (auto& r : doc_.records) {
-      for (auto& [name, field] : r.fields) {
-        if (field.stamp.empty()) continue;
-        clamp(field.stamp, r.entity->name, r.id, name);
-        newest = std::max(newest, field.stamp);
-      }
-    }
+    // The records' stamps were clamped as they were read (reported here, in file order).
+    report_.add_gathered("clamped", doc_.clamped, doc_.clamped_count);
+    std::string newest = std::max(doc_.clock, doc_.newest);
     for (auto& t : doc_.tombstones) {
       clamp(t.stamp, t.entity->name, t.id, "");
       newest = std::max(newest, t.stamp);
@@ -228,7 +263,7 @@ class Importer {
     std::string tombstone = tombstone_of(e.name, r.id);
     auto incoming_stamps = stamps_of(r);
     auto known = stamps_.find({e.name, r.id});
-    if (known != stamps_.end() && !has_newer(incoming_stamps, known->second, tombstone)) {
+    if (known && !has_newer(incoming_stamps, *known, tombstone)) {
       report_.count("skipped");  // everything in it is known here already
       return;
     }
@@ -259,7 +294,7 @@ class Importer {
       report_.add("added", {{"entity", e.name}, {"id", r.id}});
       return;
     }
-    auto local_stamps = stamps_[{e.name, r.id}];
+    auto local_stamps = stamps_.get({e.name, r.id});
     Json row = *local;
     std::vector<std::string> newer;  // fields whose incoming stamp wins
     for (const auto& [name, stamp] : incoming_stamps) {
@@ -304,7 +339,7 @@ class Importer {
   void remove_row(const SyncEntity& e, const Json& row) {
     const std::string& id = row["id"].get_ref<const std::string&>();
     ctx_.changes.drop_stamps(e.name, id);
-    stamps_.erase({e.name, id});
+    stamps_.changed({e.name, id});
     delete_sync_row(ctx_.db, e, row);
     refresh_derived(ctx_.db, ctx_.changes, e, row, true);
     touched_.erase({e.name, id});
@@ -322,7 +357,7 @@ class Importer {
       st.bind(1, e.name);
       while (st.step()) candidates.push_back({st.column_text(0), st.column_text(1)});
       for (const auto& [id, tombstone] : candidates) {
-        auto stamps = stamps_[{e.name, id}];
+        auto stamps = stamps_.get({e.name, id});
         if (written_whole_after(e, stamps, tombstone)) continue;
         auto row = read_row(ctx_.db, e, id);
         if (!row) continue;

@@ -2,7 +2,11 @@
 // and imported, its last export to each peer, and which records it received when (so an
 // export "since the last one to a peer" also forwards what other devices sent meanwhile).
 #pragma once
+#include <functional>
+#include <map>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,7 +46,24 @@ std::string state_digest(const CanonicalState& state);
 // device.get's reply.
 Json device_info(Database& db, const std::string& device_id);
 
-// The whole export document (sync_export.cpp); `since` "" for everything.
+// An export (sync_export.cpp), planned first as keys only, then written as JSON text in
+// chunks to a sink, never held whole. `since` "" for everything.
+struct SyncExportPlan {
+  std::string since;
+  std::map<std::string, std::set<std::string>> records;  // entity -> ids that go
+  std::map<std::pair<std::string, std::string>, std::string> tombstones;  // (entity, id) -> stamp
+  std::size_t record_count = 0, tombstone_count = 0;    // as they will be in the file
+};
+using TextSink = std::function<void(std::string_view)>;
+SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since);
+// `indent` as Json::dump's: -1 compact, 1 one space per level (the CLI's files).
+void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const HlcStamp& clock, const TextSink& sink,
+                       int indent = -1);
+// sync.export with the document written to `sink` instead of the reply (Core::export_sync).
+Json sync_export_to(CommandContext& ctx, const Json& args, const TextSink& sink, int indent = -1);
+// sync.import of a file's text (Core::import_sync_text).
+Json sync_import_text(CommandContext& ctx, std::string_view text, bool dry_run);
+// The whole document as one JSON tree, for small exports (the sync.export command).
 Json build_sync_export(CommandContext& ctx, const std::string& since, const HlcStamp& clock);
 
 }  // namespace kervan

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace kervan::platform {
 
@@ -32,5 +33,13 @@ ReadProgress files_progress();
 std::string files_take_error();
 // Offers `bytes` as a download named `name`.
 void files_download(const std::string& name, const std::string& mime_type, const std::string& bytes);
+
+// A download written in pieces, for files too large to hold whole: each appended chunk is
+// copied out of the wasm heap at once (the page keeps the pieces), finish() offers the Blob
+// made of them under `name`; cancel() drops them. One such download at a time.
+void files_download_begin();
+void files_download_append(std::string_view chunk);
+void files_download_finish(const std::string& name, const std::string& mime_type);
+void files_download_cancel();
 
 }  // namespace kervan::platform

@@ -111,9 +111,13 @@ EM_JS(void, kervan_js_files_pick, (const char* accept), {
   input.click();
 });
 
-EM_JS(void, kervan_js_files_download, (const char* name, const char* mime, const char* data, double size), {
-  var bytes = HEAPU8.slice(data, data + size);
-  var blob = new Blob([bytes], { type: UTF8ToString(mime) });
+EM_JS(void, kervan_js_download_begin, (), { Module.kervanDownloadParts = []; });
+EM_JS(void, kervan_js_download_append, (const char* data, double size), {
+  Module.kervanDownloadParts.push(HEAPU8.slice(data, data + size));
+});
+EM_JS(void, kervan_js_download_finish, (const char* name, const char* mime), {
+  var blob = new Blob(Module.kervanDownloadParts || [], { type: UTF8ToString(mime) });
+  Module.kervanDownloadParts = null;
   var url = URL.createObjectURL(blob);
   var a = document.createElement("a");
   a.href = url;
@@ -123,8 +127,18 @@ EM_JS(void, kervan_js_files_download, (const char* name, const char* mime, const
   a.remove();
   setTimeout(function () { URL.revokeObjectURL(url); }, 30000);
 });
+EM_JS(void, kervan_js_download_cancel, (), { Module.kervanDownloadParts = null; });
 
 namespace kervan::platform {
+
+void files_download_begin() { kervan_js_download_begin(); }
+void files_download_append(std::string_view chunk) {
+  kervan_js_download_append(chunk.data(), static_cast<double>(chunk.size()));
+}
+void files_download_finish(const std::string& name, const std::string& mime_type) {
+  kervan_js_download_finish(name.c_str(), mime_type.c_str());
+}
+void files_download_cancel() { kervan_js_download_cancel(); }
 
 void files_listen_for_drops() { kervan_js_files_install(); }
 
@@ -145,7 +159,9 @@ ReadProgress files_progress() { return g_progress; }
 std::string files_take_error() { return std::exchange(g_error, std::string()); }
 
 void files_download(const std::string& name, const std::string& mime_type, const std::string& bytes) {
-  kervan_js_files_download(name.c_str(), mime_type.c_str(), bytes.data(), static_cast<double>(bytes.size()));
+  files_download_begin();
+  files_download_append(bytes);
+  files_download_finish(name, mime_type);
 }
 
 }  // namespace kervan::platform

@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,13 @@ EM_JS(void, kervan_js_load_image, (), { Module.kervanBridge.loadImage(); });
 // True while a save is in flight and young (page_sync.js): the frame waits for it.
 EM_JS(int, kervan_js_hold_frame, (), { return KervanStorage.holdFrame() ? 1 : 0; });
 EM_JS(void, kervan_js_fatal, (const char* message), { Module.kervanBridge.fatal(UTF8ToString(message)); });
+EM_JS(void, kervan_js_export_chunk, (const char* data, double size), {
+  Module.kervanExportParts.push(HEAPU8.slice(data, data + size));
+});
+// The same for std::terminate: nothing thrown from here may reach wasm again.
+EM_JS(void, kervan_js_fatal_quiet, (const char* message), {
+  try { Module.kervanBridge.fatal(UTF8ToString(message)); } catch (e) { console.error(e); }
+});
 
 namespace {
 
@@ -48,6 +56,33 @@ struct WebApp {
 };
 
 WebApp* g = nullptr;
+
+// std::terminate (an exception escaping a noexcept function or a destructor, a failed
+// std::function call...). The default handler calls abort(), which throws a JavaScript
+// exception; with wasm exceptions libc++abi's catch (...) in __terminate catches that and
+// terminates again, until "Maximum call stack size exceeded" hides the cause. Instead: show
+// the fatal panel once with what is known, then trap (a wasm trap is not catchable by wasm
+// exception handling, so nothing runs after it).
+[[noreturn]] void on_terminate() noexcept {
+  static bool reported = false;
+  if (!reported) {
+    reported = true;
+    std::string message = "Kervan stopped on an internal error (std::terminate)";
+    if (std::exception_ptr current = std::current_exception()) {
+      try {
+        std::rethrow_exception(current);
+      } catch (const std::exception& e) {
+        message += ": ";
+        message += e.what();
+      } catch (...) {
+        message += ": an unknown exception";
+      }
+    }
+    std::fputs((message + "\n").c_str(), stderr);
+    kervan_js_fatal_quiet(message.c_str());
+  }
+  __builtin_trap();
+}
 
 // Glyphs the subset font carries: Latin, Latin-1, Latin Extended-A (Turkish), punctuation,
 // currency signs, arrows, geometric shapes, check marks.
@@ -123,6 +158,13 @@ void set_clipboard(void*, const char* text) { g->platform.set_clipboard_text(tex
 // because the browser only hands clipboard text to that event.
 const char* get_clipboard(void*) { return ""; }
 
+kervan::Json read_only_refusal() {
+  return kervan::CommandError("read_only",
+                              "This tab is read-only: Kervan is open in another tab, or the saved data is damaged",
+                              "command")
+      .to_json();
+}
+
 }  // namespace
 
 extern "C" {
@@ -134,15 +176,49 @@ EMSCRIPTEN_KEEPALIVE const char* kervan_call(const char* name, const char* args_
   // A read-only tab refuses writes up front, with words the caller can show.
   const kervan::CommandSpec* spec = g->core->registry().find(name ? name : "");
   if (spec && spec->writes && kervan::platform::page_vfs_read_only()) {
-    g->reply = kervan::CommandError("read_only",
-                                    "This tab is read-only: Kervan is open in another tab, or the saved data is damaged",
-                                    "command")
-                   .to_json()
-                   .dump();
+    g->reply = read_only_refusal().dump();
     return g->reply.c_str();
   }
   kervan::Json reply = g->core->call_text(name ? name : "", args_json ? args_json : "");
   if (g->core->last_call_wrote()) g->last_ticket = g->platform.persist_soon();
+  g->platform.request_redraw();
+  g->reply = reply.dump(-1, ' ', false, kervan::Json::error_handler_t::replace);
+  return g->reply.c_str();
+}
+
+// window.kervan.exportSync: sync.export with the document handed to the page in chunks as it
+// is written (kept there as the pieces of a Blob), never whole in the wasm heap. Returns the
+// reply (sync.export's without "document") as JSON text, valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* kervan_export_sync(const char* args_json) {
+  g->last_ticket = 0;
+  kervan::Json reply;
+  kervan::Json args = kervan::Json::parse(args_json ? args_json : "{}", nullptr, false);
+  if (kervan::platform::page_vfs_read_only()) {
+    reply = read_only_refusal();
+  } else if (!args.is_object()) {
+    reply = kervan::CommandError("invalid_args", "Arguments must be a JSON object", "args").to_json();
+  } else {
+    reply = g->core->export_sync(args, [](std::string_view chunk) {
+      kervan_js_export_chunk(chunk.data(), static_cast<double>(chunk.size()));
+    });
+    if (g->core->last_call_wrote()) g->last_ticket = g->platform.persist_soon();
+  }
+  g->platform.request_redraw();
+  g->reply = reply.dump(-1, ' ', false, kervan::Json::error_handler_t::replace);
+  return g->reply.c_str();
+}
+
+// window.kervan.importSync: sync.import of `size` bytes of file text at `text` (the caller's
+// buffer, read record by record, not copied into a JSON argument).
+EMSCRIPTEN_KEEPALIVE const char* kervan_import_sync(const char* text, double size, int dry_run) {
+  g->last_ticket = 0;
+  kervan::Json reply;
+  if (kervan::platform::page_vfs_read_only()) {
+    reply = read_only_refusal();
+  } else {
+    reply = g->core->import_sync_text(std::string_view(text, static_cast<std::size_t>(size)), dry_run != 0);
+    if (g->core->last_call_wrote()) g->last_ticket = g->platform.persist_soon();
+  }
   g->platform.request_redraw();
   g->reply = reply.dump(-1, ' ', false, kervan::Json::error_handler_t::replace);
   return g->reply.c_str();
@@ -205,6 +281,7 @@ EMSCRIPTEN_KEEPALIVE double kervan_frames_drawn() { return g ? static_cast<doubl
 }  // extern "C"
 
 int main() {
+  std::set_terminate(on_terminate);
   g = new WebApp();
   kervan::platform::page_vfs_install(&kervan::platform::hand_pages_to_storage);
   kervan_js_load_image();

@@ -207,6 +207,58 @@
         });
       });
     },
+    // sync.export streamed out of the module: resolves with sync.export's reply (without
+    // "document") plus `blob`, the file as a Blob built from the chunks (the text is never
+    // whole in the wasm heap). args as sync.export's: {}, {since_peer}, {peer}, {since}.
+    exportSync: function (args) {
+      return ready.then(function () {
+        var argsPtr = bridge.allocString(JSON.stringify(args || {}));
+        Module.kervanExportParts = [];
+        var replyText;
+        try {
+          replyText = UTF8ToString(Module._kervan_export_sync(argsPtr));
+        } finally {
+          _free(argsPtr);
+        }
+        var parts = Module.kervanExportParts;
+        Module.kervanExportParts = null;
+        var reply = JSON.parse(replyText);
+        if (reply.error) return reply;
+        reply.blob = new Blob(parts, { type: 'application/json' });
+        var ticket = Module._kervan_last_ticket();
+        if (!ticket) return reply;
+        return storage.waitDurable(ticket).then(function (ok) {
+          return ok ? reply : { error: { code: 'not_saved', message: 'The export was made but not recorded in browser storage: ' + (storage.error() || 'this tab is read-only') }, result: reply };
+        });
+      });
+    },
+    // sync.import of a sync file given as a Blob/File, ArrayBuffer, Uint8Array or text, read
+    // record by record in the module; options {dry_run}. Resolves with the report.
+    importSync: function (file, options) {
+      var dryRun = !!(options && options.dry_run);
+      return ready.then(function () {
+        if (typeof file === 'string') return new TextEncoder().encode(file);
+        if (file instanceof Uint8Array) return file;
+        if (file instanceof ArrayBuffer) return new Uint8Array(file);
+        return file.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+      }).then(function (bytes) {
+        var ptr = _malloc(Math.max(bytes.length, 1));
+        if (!ptr) return { error: { code: 'out_of_memory', message: 'The file is too large to load' } };
+        var replyText;
+        try {
+          HEAPU8.set(bytes, ptr);
+          replyText = UTF8ToString(Module._kervan_import_sync(ptr, bytes.length, dryRun ? 1 : 0));
+        } finally {
+          _free(ptr);
+        }
+        var reply = JSON.parse(replyText);
+        var ticket = reply.error ? 0 : Module._kervan_last_ticket();
+        if (!ticket) return reply;
+        return storage.waitDurable(ticket).then(function (ok) {
+          return ok ? reply : { error: { code: 'not_saved', message: 'The change was not saved to browser storage: ' + (storage.error() || 'this tab is read-only') }, result: reply };
+        });
+      });
+    },
     // Resolves true when every change so far is durable (false when a save failed).
     flush: function () { return storage.flush(); },
     ready: ready,

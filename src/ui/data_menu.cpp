@@ -49,13 +49,17 @@ void DataMenu::run_export() {
   }
   Json args = Json::object();
   if (!peer_.empty()) args[changes_only_ ? "since_peer" : "peer"] = peer_;
-  Json reply = ctx_.call("sync.export", args);
+  // Streamed: each chunk of the text leaves the wasm heap as it is written, and the page
+  // makes the download from the pieces (a full export of a large database is hundreds of MB).
+  platform::files_download_begin();
+  Json reply = ctx_.export_sync(args, [](std::string_view chunk) { platform::files_download_append(chunk); });
   if (is_error(reply)) {
+    platform::files_download_cancel();
     message_ = error_message(reply);
     message_is_error_ = true;
     return;
   }
-  platform::files_download(text_of(reply, "file_name"), "application/json", reply["document"].dump());
+  platform::files_download_finish(text_of(reply, "file_name"), "application/json");
   const Json& counts = reply["counts"];
   message_ = std::string(T("data.exported")) + " " + text_of(reply, "file_name") + " (" +
              std::to_string(counts.value("records", 0)) + " " + T("data.records") + ")";

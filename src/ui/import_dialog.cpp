@@ -60,7 +60,7 @@ void ImportDialog::accept_file(const std::string& name, const std::string& bytes
   if (ext == "json") {
     kind_ = "sync";
     // The sync file is JSON text; the core validates it before anything is written.
-    Json reply = ctx_.call("sync.import", {{"text", bytes}});
+    Json reply = ctx_.import_sync_text(bytes);
     report_ = reply;
     step_ = Step::report;
   } else if (ext == "vcf" || ext == "vcard") {

@@ -1,5 +1,6 @@
 // What every view gets: the core (all data goes through its commands) and the platform.
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -50,6 +51,27 @@ struct UiContext {
       }
     }
     Json reply = core.call(name, args);
+    if (core.last_call_wrote()) last_persist_ticket = platform.persist_soon();
+    platform.request_redraw();
+    return reply;
+  }
+
+  // sync.export with the document streamed to `sink` (Core::export_sync), under call's rules.
+  Json export_sync(const Json& args, const std::function<void(std::string_view)>& sink) {
+    return write([&] { return core.export_sync(args, sink); });
+  }
+
+  // sync.import of a file's text without copying it into a JSON argument (Core::import_sync_text).
+  Json import_sync_text(std::string_view text) {
+    return write([&] { return core.import_sync_text(text, false); });
+  }
+
+  // A write outside the command table: refused in a read-only tab, persisted, redrawn.
+  Json write(const std::function<Json()>& run) {
+    if (platform.read_only()) {
+      return Json{{"error", {{"code", "read_only"}, {"message", read_only_message}, {"field", "command"}}}};
+    }
+    Json reply = run();
     if (core.last_call_wrote()) last_persist_ticket = platform.persist_soon();
     platform.request_redraw();
     return reply;

@@ -1,0 +1,315 @@
+// The streamed export (issue 7) against the builder it replaced: the text written record by
+// record must be exactly what dumping the old builder's whole document gave, compact and with
+// the CLI's indentation, for full and changes-only exports; and the streamed import must
+// read it as the tree import does.
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "core/change_log.hpp"
+#include "core/clock.hpp"
+#include "core/sync.hpp"
+#include "core/sync_entities.hpp"
+#include "core/sync_state.hpp"
+#include "sync_test_support.hpp"
+
+namespace kervan::testing {
+namespace {
+
+// ---- The export as it was before streaming (sync_export.cpp before issue 7), verbatim ----
+struct Selection {
+  std::map<std::string, std::set<std::string>> records;  // entity -> ids
+  std::map<RecordKey, std::string> tombstones;           // -> stamp
+};
+
+// Records and tombstones changed after `since` here: written (stamp) or received (seen mark).
+void select_changed(Database& db, ChangeLog& changes, const std::string& since, Selection& out) {
+  for (const auto& [entity, id] : changes.stamped_after(since)) out.records[entity].insert(id);
+  Statement tombs(db, "SELECT entity, record_id, stamp FROM tombstones WHERE stamp > ?1");
+  tombs.bind(1, since);
+  while (tombs.step()) out.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
+  for (const auto& [entity, id] : records_seen_after(db, since)) out.records[entity].insert(id);
+}
+
+// Every row and every stamp, read once per export (a few queries instead of some per record).
+class Snapshot {
+ public:
+  Snapshot(Database& db, ChangeLog& changes) : db_(db), stamps_(changes.all_stamps()) {}
+  const Json* row(const SyncEntity& e, const std::string& id) {
+    const auto& rows = rows_of(e);
+    auto found = rows.find(id);
+    return found == rows.end() ? nullptr : &found->second;
+  }
+  const std::map<std::string, Json>& rows_of(const SyncEntity& e) {
+    auto [it, fresh] = rows_.try_emplace(e.name);
+    if (fresh) {
+      for (auto& r : read_rows(db_, e)) it->second.emplace(r["id"].get<std::string>(), std::move(r));
+    }
+    return it->second;
+  }
+  bool stamped(const SyncEntity& e, const std::string& id) const { return stamps_.count({e.name, id}) > 0; }
+  Json record_json(const SyncEntity& e, const Json& row) const {
+    const std::string& id = row["id"].get_ref<const std::string&>();
+    static const FieldStamps none;
+    auto s = stamps_.find({e.name, id});
+    const auto& stamps = s == stamps_.end() ? none : s->second;
+    Json fields = Json::object();
+    for (const auto& f : e.fields) {
+      auto it = stamps.find(f.name);
+      fields[f.name] = {{"value", row[f.name]}, {"stamp", it == stamps.end() ? Json(nullptr) : Json(it->second)}};
+    }
+    return Json{{"entity", e.name}, {"id", id}, {"fields", fields}};
+  }
+
+ private:
+  Database& db_;
+  std::map<RecordKey, FieldStamps> stamps_;
+  std::map<std::string, std::map<std::string, Json>> rows_;
+};
+
+
+Json reference_export(CommandContext& ctx, const std::string& since, const HlcStamp& clock) {
+  Selection selection;
+  Snapshot snapshot(ctx.db, ctx.changes);
+  if (since.empty()) {
+    // Rows never written (the pipeline and lists every database starts with) are the same on
+    // every device and stay out of the file.
+    for (const auto& e : sync_entities()) {
+      for (const auto& [id, row] : snapshot.rows_of(e)) {
+        if (snapshot.stamped(e, id)) selection.records[e.name].insert(id);
+      }
+    }
+    Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
+    while (tombs.step()) selection.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
+  } else {
+    select_changed(ctx.db, ctx.changes, since, selection);
+  }
+
+  // Whole rows in entity order; each row's targets are added (or their tombstones), so the
+  // file never points at a record it does not carry and the receiver may lack.
+  std::map<std::string, std::map<std::string, const Json*>> rows;  // entity -> id -> row
+  std::vector<RecordKey> pending;
+  for (const auto& [entity, ids] : selection.records) {
+    for (const auto& id : ids) pending.push_back({entity, id});
+  }
+  while (!pending.empty()) {
+    auto [entity, id] = pending.back();
+    pending.pop_back();
+    const SyncEntity* e = find_sync_entity(entity);
+    if (!e || rows[entity].count(id)) continue;
+    const Json* row = snapshot.row(*e, id);
+    if (!row) {  // deleted since: its tombstone travels instead
+      if (std::string stamp = ctx.changes.tombstone(entity, id); !stamp.empty()) selection.tombstones[{entity, id}] = stamp;
+      continue;
+    }
+    for (const auto& f : e->fields) {
+      if (f.kind != SyncKind::reference) continue;
+      const std::string& target_id = (*row)[f.name].get_ref<const std::string&>();
+      if (target_id.empty()) continue;
+      std::string target = f.target == "*" ? (*row)["entity"].get<std::string>() : f.target;
+      if (const SyncEntity* te = find_sync_entity(target); te && snapshot.row(*te, target_id)) {
+        pending.push_back({target, target_id});
+      } else if (std::string stamp = ctx.changes.tombstone(target, target_id); !stamp.empty()) {
+        selection.tombstones[{target, target_id}] = stamp;
+      }
+    }
+    rows[entity][id] = row;
+  }
+
+  Json records = Json::array();
+  for (const auto& e : sync_entities()) {
+    for (const auto& [id, row] : rows[e.name]) records.push_back(snapshot.record_json(e, *row));
+  }
+  Json tombstones = Json::array();
+  for (const auto& [key, stamp] : selection.tombstones) {
+    const SyncEntity* e = find_sync_entity(key.first);
+    if (!e || !e->has_id_column()) continue;
+    tombstones.push_back({{"entity", key.first}, {"id", key.second}, {"stamp", stamp}});
+  }
+  return Json{{"format", kSyncFormatName},
+              {"version", kSyncFormatVersion},
+              {"device", {{"id", ctx.clock.device_id()}, {"name", device_display_name(ctx.db, ctx.clock.device_id())}}},
+              {"exported_at", format_iso8601(ctx.clock.now_ms())},
+              {"clock", clock.to_string()},
+              {"since", since.empty() ? Json(nullptr) : Json(since)},
+              {"records", records},
+              {"tombstones", tombstones}};
+}
+
+
+// ---- end of the old builder ----
+
+struct FileDevice {
+  ManualClock clock;
+  std::string path;
+  std::unique_ptr<Core> core;
+  explicit FileDevice(const std::string& name)
+      : path((std::filesystem::temp_directory_path() / ("kervan-stream-test-" + name + ".db")).string()) {
+    std::remove(path.c_str());
+    core = std::make_unique<Core>(path, CoreOptions{clock.source()});
+  }
+  ~FileDevice() {
+    core.reset();
+    std::remove(path.c_str());
+  }
+  Json call(std::string_view name, const Json& args = Json::object()) {
+    Json reply = core->call(name, args);
+    INFO(name << " " << args.dump() << " -> " << reply.dump());
+    REQUIRE_FALSE(reply.contains("error"));
+    return reply;
+  }
+  // The old builder's document, read through a second connection to the same file.
+  Json reference(const std::string& since, const std::string& clock_text, int64_t now_ms) {
+    Database db(path);
+    ChangeLog changes(db);
+    std::string device_id = core->device_id();
+    HybridClock hlc(device_id, [now_ms] { return now_ms; });
+    CommandContext ctx{db, hlc, changes};
+    return reference_export(ctx, since, *HlcStamp::parse(clock_text));
+  }
+  // The streamed text and its chunks.
+  std::string streamed(const Json& args, int indent, std::vector<std::size_t>* chunk_sizes = nullptr) {
+    std::string text;
+    Json reply = core->export_sync(args, [&](std::string_view chunk) {
+      text += chunk;
+      if (chunk_sizes) chunk_sizes->push_back(chunk.size());
+    }, indent);
+    INFO(reply.dump());
+    REQUIRE_FALSE(reply.contains("error"));
+    CHECK_FALSE(reply.contains("document"));
+    return text;
+  }
+};
+
+// A bit of everything: every entity, edits, deletes (tombstones), seeded rows pointed at.
+void fill(FileDevice& d, int leads) {
+  Json company = d.call("company.create", {{"name", "Işık Makine A.Ş."}, {"phone", "0212 555 11 22"}});
+  Json contact = d.call("contact.create", {{"name", "Şükrü Işık"}, {"company_id", company["id"]},
+                                           {"emails", {"sukru@isik.com.tr"}}});
+  for (int i = 0; i < leads; ++i) {
+    Json lead = d.call("lead.create", {{"name", "Ayşe Yılmaz " + std::to_string(i)}, {"company", "Yılmaz \"Tekstil\"\n"},
+                                       {"phone", "0532 111 22 " + std::to_string(10 + i % 80)}, {"tags", {"fuar", "ğüşiöç"}}});
+    if (i % 7 == 3) d.call("lead.update", {{"id", lead["id"]}, {"city", "İzmir"}});
+    if (i % 11 == 5) d.call("lead.delete", {{"id", lead["id"]}});
+    d.clock.advance_ms(1000);
+  }
+  Json deal = d.call("deal.create", {{"name", "Pres hattı"}, {"company_id", company["id"]}, {"contact_id", contact["id"]},
+                                     {"amount", 150000}});
+  d.call("deal.move", {{"id", deal["id"]}, {"stage_id", "00000000-0000-4000-8000-000000000103"}});
+  d.call("activity.create", {{"type", "call"}, {"subject", "Teklifi ara"}, {"links", {{{"entity", "deal"}, {"id", deal["id"]}}}}});
+  d.call("rate.set", {{"currency", "USD"}, {"per_base", "34.25"}});
+  d.call("list.add", {{"list", "lead_source"}, {"label_tr", "Bayi"}, {"label_en", "Dealer"}});
+  Json gone = d.call("company.create", {{"name", "Silinecek Ltd."}});
+  d.call("company.delete", {{"id", gone["id"]}});
+}
+
+void check_same(FileDevice& d, const Json& args, const std::string& since) {
+  for (int indent : {-1, 1}) {
+    std::vector<std::size_t> chunks;
+    std::string text = d.streamed(args, indent, &chunks);
+    Json streamed = Json::parse(text);
+    Json reference = d.reference(since, streamed["clock"], *parse_iso8601(streamed["exported_at"].get<std::string>()));
+    CHECK(streamed == reference);
+    CHECK(text == reference.dump(indent));
+    // Handed over in pieces of about 64 KB, never as one piece of the whole text.
+    for (std::size_t size : chunks) CHECK(size < 64 * 1024 + 16 * 1024);
+    if (text.size() > 200 * 1024) CHECK(chunks.size() > 2);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the streamed export is the old builder's document, byte for byte, full and since a stamp") {
+  FileDevice d("a");
+  fill(d, 40);
+  check_same(d, Json::object(), "");
+  std::string mid = d.call("sync.export")["clock"];
+  d.clock.advance_ms(5000);
+  Json lead = d.call("lead.create", {{"name", "Yeni Müşteri"}, {"company", "Işık Makine A.Ş."}});
+  d.call("contact.update", {{"id", d.call("contact.list")["items"][0]["id"]}, {"title", "Müdür"}});
+  check_same(d, {{"since", mid}}, mid);
+}
+
+TEST_CASE("a large export streams in many chunks and equals the old builder's") {
+  FileDevice d("big");
+  fill(d, 300);
+  check_same(d, Json::object(), "");
+}
+
+TEST_CASE("the streamed import reads a file as the tree import does") {
+  FileDevice a("src");
+  fill(a, 60);
+  std::string text = a.streamed(Json::object(), 1);
+  Device b, c;
+  Json by_text = b.core->import_sync_text(text, false);
+  Json by_tree = c.core->call("sync.import", {{"document", Json::parse(text)}});
+  REQUIRE_FALSE(by_text.contains("error"));
+  CHECK(by_text == by_tree);
+  CHECK(b.digest() == c.digest());
+  CHECK(b.digest() == a.call("sync.digest")["digest"]);
+  // A second import of the same text changes nothing.
+  Json again = b.core->import_sync_text(text, false);
+  CHECK(again["counts"]["added"] == 0);
+}
+
+TEST_CASE("the streamed import refuses as the tree import does, naming the place") {
+  FileDevice a("bad");
+  fill(a, 3);
+  Json doc = Json::parse(a.streamed(Json::object(), -1));
+  Device b;
+  auto both = [&](const Json& d) {
+    Json by_text = b.core->import_sync_text(d.dump(1), true);
+    Json by_tree = b.core->call("sync.import", {{"document", d}, {"dry_run", true}});
+    CHECK(by_text == by_tree);
+    return by_text;
+  };
+  Json d = doc;
+  d["records"][2]["fields"]["created_at"]["value"] = 5;
+  CHECK(error_field(both(d)) == "/records/2/fields/created_at/value");
+  d = doc;
+  d["tombstones"][0]["stamp"] = "soon";
+  CHECK(error_field(both(d)) == "/tombstones/0/stamp");
+  d = doc;
+  d["records"] = Json::object();
+  CHECK(error_code(both(d)) == "wrong_type");
+  d = doc;
+  d.erase("tombstones");
+  CHECK(error_code(both(d)) == "missing_field");
+  d = doc;
+  d["version"] = 2;
+  CHECK(error_code(both(d)) == "unsupported_version");
+  // Version 0 (fields as [value, stamp] pairs) is upgraded record by record.
+  d = doc;
+  d["version"] = 0;
+  for (auto& r : d["records"]) {
+    for (auto& [name, f] : r["fields"].items()) f = Json::array({f["value"], f["stamp"]});
+  }
+  Json v0 = both(d);
+  CHECK(v0["format_version"] == 0);
+  // Syntax: the byte of the first error, as parsing the whole text reports it.
+  std::string text = doc.dump();
+  std::string broken = text;
+  broken.erase(broken.find("],\"since\""), 1);  // the records list is not closed
+  Json r = b.core->import_sync_text(broken, false);
+  CHECK(error_code(r) == "invalid_json");
+  try {
+    (void)Json::parse(broken);
+  } catch (const Json::parse_error& e) {
+    CHECK(r["error"]["message"].get<std::string>().find("near byte " + std::to_string(e.byte)) != std::string::npos);
+  }
+}
+
+TEST_CASE("clamped stamps are reported once, in file order, and the records stored clamped") {
+  Device a, b;
+  a.clock.advance_ms(72LL * 3600 * 1000);  // a's clock is three days ahead of b's
+  a.call("lead.create", {{"name", "Gelecek"}});
+  a.call("lead.create", {{"name", "Yarın"}});
+  Json doc = a.export_doc();
+  Json by_text = b.core->import_sync_text(doc.dump(), true);
+  Json by_tree = b.core->call("sync.import", {{"document", doc}, {"dry_run", true}});
+  CHECK(by_text == by_tree);
+  CHECK(by_text["counts"]["clamped"].get<int>() > 2);
+}
+
+}  // namespace kervan::testing
