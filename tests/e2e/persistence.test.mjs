@@ -38,6 +38,17 @@ async function storedState(page) {
 }
 
 // The stored database image put together from the store's records, as an array of bytes.
+// A real database image, made by the app itself on `profile`: `fill` writes through the page,
+// then the stored image is read back as bytes.
+async function imageMadeByApp(t, server, profile, fill) {
+  const s = await t.launch(profile);
+  await t.openApp(s.page, server.url);
+  await s.page.evaluate(fill);
+  const bytes = await storedImage(s.page);
+  await s.context.close();
+  return bytes;
+}
+
 async function storedImage(page) {
   return page.evaluate(() => new Promise((resolve) => {
     const scope = location.pathname.replace(/[^/]*$/, '');
@@ -310,15 +321,11 @@ export const tests = [
       const first = t.newProfileDir();
       const second = t.newProfileDir();
       try {
-        // Make a real database file with the app itself and read it back as bytes.
-        let s = await t.launch(first);
-        await t.openApp(s.page, server.url);
-        await s.page.evaluate(() => window.kervan.call('lead.create', { name: 'Eski Sürüm Kaydı', city: 'Kütahya' }));
-        const bytes = await storedImage(s.page);
-        await s.context.close();
+        const bytes = await imageMadeByApp(t, server, first,
+          () => window.kervan.call('lead.create', { name: 'Eski Sürüm Kaydı', city: 'Kütahya' }));
 
         // A profile that only has what the IDBFS version stored: database "/data", store FILE_DATA.
-        s = await t.launch(second);
+        let s = await t.launch(second);
         await s.page.goto(server.url + 'manifest.webmanifest');
         await s.page.evaluate((bytes) => new Promise((resolve, reject) => {
           const req = indexedDB.open('/data', 21);
@@ -359,14 +366,9 @@ export const tests = [
       const first = t.newProfileDir();
       const second = t.newProfileDir();
       try {
-        // A real database image, made by the app itself.
-        let s = await t.launch(first);
-        await t.openApp(s.page, server.url);
-        await s.page.evaluate(async () => {
+        const bytes = await imageMadeByApp(t, server, first, async () => {
           for (let i = 0; i < 300; i++) await window.kervan.call('lead.create', { name: `Eski Biçim ${i}`, city: 'Çanakkale', notes: 'Katalog istedi. '.repeat(20) });
         });
-        const bytes = await storedImage(s.page);
-        await s.context.close();
         t.assert(bytes.length > 40 * 65536 / 4, `image of ${bytes.length} bytes`);
 
         // The same image stored the way builds before 64 KiB records stored it: one record of
@@ -393,7 +395,7 @@ export const tests = [
 
         // First, the rewrite fails (every put into the page store throws): the old store must
         // stay as it was and still open with its data.
-        s = await t.launch(second);
+        let s = await t.launch(second);
         await s.page.goto(server.url + 'manifest.webmanifest');
         await writeOld(s.page);
         await s.context.addInitScript(() => {
