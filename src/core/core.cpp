@@ -120,7 +120,10 @@ Json Core::run(bool writes, const std::function<Json(CommandContext&)>& body) {
   last_call_wrote_ = false;
   CommandContext context{*db_, *clock_, *changes_};
   try {
-    if (!writes) return body(context);
+    if (!writes) {
+      ReadTransaction snapshot(*db_);
+      return body(context);
+    }
     Transaction tx(*db_);
     Json result = body(context);
     save_clock();

@@ -180,4 +180,24 @@ void Transaction::commit() {
   done_ = true;
 }
 
+ReadTransaction::ReadTransaction(Database& db) : db_(db) {
+  if (sqlite3_get_autocommit(db_.handle()) == 0) return;
+  db_.exec("BEGIN DEFERRED");
+  began_ = true;
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (!began_ || sqlite3_get_autocommit(db_.handle()) != 0) return;
+  try {
+    db_.exec("COMMIT");
+  } catch (...) {
+    // COMMIT of a transaction that wrote nothing fails only if a statement is still running;
+    // ROLLBACK ends it then, and loses nothing for the same reason.
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+}
+
 }  // namespace kervan

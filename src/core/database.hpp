@@ -88,4 +88,20 @@ class Transaction {
   bool done_ = false;
 };
 
+// A read transaction for a command that only reads: every statement in it sees the same
+// committed state, and SQLite takes its shared lock (and checks the file for changes) once
+// instead of once per statement. Does nothing when a transaction is already open. Ends with
+// COMMIT in the destructor: nothing was written, so nothing can be lost.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
+  bool began_ = false;
+};
+
 }  // namespace kervan

@@ -148,12 +148,12 @@ std::map<std::string, MoneyTally> won_by_month(Database& db, const Frame& frame,
   auto first = report::parse_day(first_month + "-01");
   if (!first) return out;
   const std::string rate = "CASE WHEN rate_base = ?5 AND rate_micro > 0 THEN rate_micro ELSE 0 END";
-  const std::string filters = " AND status = 'won' AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4) "
-                              "GROUP BY currency, rate";
-  Statement months(db, "SELECT currency, " + rate + " AS rate, sum(deals), sum(amount) FROM closed_months "
+  const std::string filters = " AND status = 'won' AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4)";
+  // Monthly rows one by one, summed by the tally (no sort: see closed_by_owner in report_results.cpp).
+  Statement months(db, "SELECT currency, " + rate + " AS rate, deals, amount FROM closed_months "
                        "WHERE month >= ?1 AND month < ?2" + filters);
   Statement edges(db, "SELECT currency, " + rate + " AS rate, count(*), sum(amount) FROM closed_deal_sums "
-                      "WHERE closed_at >= ?1 AND closed_at < ?2" + filters);
+                      "WHERE closed_at >= ?1 AND closed_at < ?2" + filters + " GROUP BY currency, rate");
   const int64_t today = frame.today();
   for (int64_t day = *first; day <= today; day = report::month_start(day, 1)) {
     report::Period month{"custom", day, report::month_start(day, 1) - 1};

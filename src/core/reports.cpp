@@ -200,14 +200,15 @@ std::vector<ForecastLine> forecast_lines(Database& db, const Frame& frame, int m
   const std::string current = day_text(first).substr(0, 7);
   const std::string bucket = "CASE WHEN expected_close = '' THEN 'none' WHEN expected_close < ?1 THEN 'overdue' "
                              "WHEN expected_close >= ?2 THEN 'later' ELSE substr(expected_close, 1, 7) END";
-  const std::string filters = " AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4) "
-                              "GROUP BY bucket, pipeline_id, owner, currency, probability";
+  const std::string filters = " AND (?3 = '' OR owner = ?3) AND (?4 = '' OR pipeline_id = ?4)";
+  // open_months rows one by one, summed into the lines here: a GROUP BY would sort them first
+  // and cost more than the rest of the report.
   Statement summed(db, "WITH m AS (SELECT *, month AS expected_close FROM open_months WHERE month <> ?5) SELECT " +
-                           bucket + " AS bucket, pipeline_id, owner, currency, probability, sum(deals), sum(amount) "
+                           bucket + " AS bucket, pipeline_id, owner, currency, probability, deals, amount "
                            "FROM m WHERE 1" + filters);
   Statement rows(db, "SELECT " + bucket + " AS bucket, pipeline_id, owner, currency, probability, count(*), "
                      "sum(amount) FROM deals WHERE status = 'open' AND expected_close >= ?6 AND expected_close < ?7" +
-                     filters);
+                     filters + " GROUP BY bucket, pipeline_id, owner, currency, probability");
   auto add_open = [&](Statement& st) {
     while (st.step()) {
       line(st.column_text(0), st.column_text(1), st.column_text(2))

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include "core/schema.hpp"
 #include "test_support.hpp"
@@ -75,4 +76,32 @@ TEST_CASE("settings: language accepts tr and en only") {
   CHECK(error_field(bad) == "value");
   CHECK(error_code(core->call("settings.set", {{"key", "colour"}, {"value", "x"}})) == "invalid_value");
   CHECK(core->call("settings.get", {})["settings"]["language"] == "tr");
+}
+
+TEST_CASE("a read command runs in one read transaction, and never inside someone else's") {
+  Database db(":memory:");
+  db.exec("CREATE TABLE t (x INTEGER)");
+  {
+    ReadTransaction read(db);
+    CHECK(sqlite3_get_autocommit(db.handle()) == 0);
+  }
+  CHECK(sqlite3_get_autocommit(db.handle()) != 0);
+  {
+    Transaction tx(db);
+    db.exec("INSERT INTO t VALUES (1)");
+    {
+      ReadTransaction read(db);  // joins the open transaction: must neither commit nor end it
+    }
+    CHECK(sqlite3_get_autocommit(db.handle()) == 0);
+  }  // rolled back: the read did not commit the insert on the way
+  Statement count(db, "SELECT count(*) FROM t");
+  REQUIRE(count.step());
+  CHECK(count.column_int(0) == 0);
+
+  // Through the core: reads, failed reads and writes all leave no transaction open behind them.
+  auto core = memory_core();
+  CHECK(error_code(core->call("report.pipeline", {})).empty());
+  CHECK(error_code(core->call("report.forecast", {{"months", 99}})) == "out_of_range");
+  CHECK(error_code(core->call("lead.create", {{"name", "Ali"}})).empty());
+  CHECK(core->call("lead.list", {})["total"] == 1);
 }
