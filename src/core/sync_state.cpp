@@ -1,7 +1,9 @@
 #include "core/sync_state.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
+#include <optional>
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
@@ -141,11 +143,25 @@ Json device_info(Database& db, const std::string& device_id) {
                      {"last_export_clock", st.column_text(1)},
                      {"last_export_at", or_null(read_meta_value(db, prefix + peer + "/at"))}});
   }
+  // The oldest change this device holds that no export carried yet: the records stamped after
+  // the last export (each counted by its newest change, from the index: no scan) and an import
+  // made since. Null when everything is exported. The export reminder counts from it.
+  const std::string last_export = read_meta_value(db, "sync.last_export_at");
+  const std::string last_import = read_meta_value(db, "sync.last_import_at");
+  const int64_t exported_ms = last_export.empty() ? INT64_MIN : parse_iso8601(last_export).value_or(INT64_MIN);
+  std::optional<int64_t> unexported;
+  Statement oldest(db, "SELECT min(newest_ms) FROM record_stamps WHERE newest_ms > ?1");
+  oldest.bind(1, exported_ms);
+  if (oldest.step() && !oldest.column_is_null(0)) unexported = oldest.column_int(0);
+  if (auto imported = parse_iso8601(last_import); imported && *imported > exported_ms) {
+    unexported = std::min(unexported.value_or(*imported), *imported);
+  }
   return Json{{"id", device_id},
               {"name", device_name(db)},
               {"display_name", device_display_name(db, device_id)},
               {"last_export_at", or_null(read_meta_value(db, "sync.last_export_at"))},
-              {"last_import_at", or_null(read_meta_value(db, "sync.last_import_at"))},
+              {"last_import_at", or_null(last_import)},
+              {"unexported_since", unexported ? Json(format_iso8601(*unexported)) : Json(nullptr)},
               {"peers", peers}};
 }
 

@@ -85,7 +85,26 @@ Json DashboardView::period_args() const {
 Json DashboardView::report(const char* name, Json args) {
   args["utc_offset_minutes"] = ctx_.platform.utc_offset_minutes();
   if (!owner_.empty()) args["owner"] = owner_;
-  return ctx_.read(name, args);
+  return figures(name, args);
+}
+
+Json DashboardView::figures(const char* name, const Json& args) {
+  // Half a frame for the reports: the rest of the frame draws them.
+  constexpr auto kBudget = std::chrono::milliseconds(8);
+  const uint64_t version = ctx_.core.data_version();
+  Figures& f = figures_[std::string(name) + '\x1f' + args.dump()];
+  f.used_frame = frame_;
+  const bool computed = !f.reply.is_null();
+  if (computed && f.version == version) return f.reply;
+  // The first report of a frame is always computed, so every frame makes progress.
+  if (!computed_this_frame_ || std::chrono::steady_clock::now() - frame_start_ < kBudget) {
+    f.reply = ctx_.core.call(name, args);
+    f.version = version;
+    computed_this_frame_ = true;
+    return f.reply;
+  }
+  ctx_.platform.request_redraw();
+  return computed ? f.reply : Json{{"empty", "calculating"}};
 }
 
 void DashboardView::snapshot_if_month_turned() {
@@ -384,11 +403,16 @@ void DashboardView::draw_history(const Json& history) {
 }
 
 void DashboardView::draw() {
+  ++frame_;
+  frame_start_ = std::chrono::steady_clock::now();
+  computed_this_frame_ = false;
+  // Replies of periods and owners no longer looked at are dropped once there are many.
+  if (figures_.size() > 64) std::erase_if(figures_, [&](const auto& e) { return e.second.used_frame + 1 < frame_; });
   Json team = report("report.team", period_args());
   // The owner list comes from everyone's figures, whoever is being looked at.
   Json everyone = period_args();
   everyone["utc_offset_minutes"] = ctx_.platform.utc_offset_minutes();
-  draw_filters(ctx_.read("report.team", everyone));
+  draw_filters(owner_.empty() ? team : figures("report.team", everyone));
   ImGui::BeginChild("dashboard_scroll", ImVec2(0, 0), false);
   Json pipeline = report("report.pipeline", Json::object());
   Json results = report("report.results", period_args());

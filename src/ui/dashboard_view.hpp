@@ -3,6 +3,9 @@
 // source and per trade show, and how past forecasts compared with what was won. Every figure
 // comes from one report.* command of the core; this view only draws them.
 #pragma once
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <string>
 
 #include "ui/ui_context.hpp"
@@ -27,8 +30,23 @@ class DashboardView {
   std::string message_;
   bool message_is_error_ = false;
 
+  // A report's last reply and the data version it was computed at.
+  struct Figures {
+    Json reply;
+    uint64_t version = 0;
+    uint64_t used_frame = 0;
+  };
+  // After a change, the reports of a big database together cost more than a frame (each alone
+  // fits). They are brought up to date one after another within a budget per frame; until its
+  // turn, a report keeps showing its previous figures ("Calculating…" when it has none yet).
+  std::map<std::string, Figures> figures_;
+  uint64_t frame_ = 0;
+  std::chrono::steady_clock::time_point frame_start_;
+  bool computed_this_frame_ = false;
+
   Json period_args() const;
   Json report(const char* name, Json args);
+  Json figures(const char* name, const Json& args);
   void draw_filters(const Json& team);
   void draw_results(const Json& results, const Json& pipeline);
   void draw_pipeline(const Json& pipeline);

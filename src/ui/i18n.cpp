@@ -351,6 +351,7 @@ constexpr Entry kCatalog[] = {
     {"dash.not_comparable", "başka ana para biriminde", "in another base currency"},
     {"dash.expected", "Beklenen", "Expected"},
     {"dash.actual", "Gerçekleşen", "Actual"},
+    {"dash.empty.calculating", "Hesaplanıyor…", "Calculating…"},
     {"dash.empty.no_pipelines", "Henüz satış süreci yok.", "No pipeline yet."},
     {"dash.empty.no_open_deals", "Açık fırsat yok: yeni fırsatlar Fırsatlar sekmesinden açılır.", "No open deals: open one from the Deals tab."},
     {"dash.empty.no_deals", "Henüz fırsat yok.", "No deals yet."},

@@ -14,8 +14,8 @@ class StorageWindow {
   explicit StorageWindow(UiContext& ctx) : ctx_(ctx) {}
   void open() { open_ = true; }
   void draw();
-  // True when an export is due: none yet, or the last one older than kExportReminderDays while
-  // there is data. Shown in the menu bar as well.
+  // True when a change that no export carried yet is older than kExportReminderDays (Safari may
+  // erase a site's data after 7 days without a visit). Shown in the menu bar as well.
   bool export_due();
 
   static constexpr int kExportReminderDays = 3;

@@ -53,6 +53,30 @@ TEST_CASE("device name, export file name and the last export time") {
   CHECK(info["peers"][0]["last_export_clock"] == reply["clock"]);
 }
 
+TEST_CASE("device.get names the oldest change no export carried yet (the export reminder)") {
+  Device a, b(2 * kHour);
+  CHECK(a.call("device.get")["unexported_since"].is_null());  // nothing to export
+  Json lead = a.call("lead.create", {{"name", "Ayşe Öztürk"}});
+  CHECK(a.call("device.get")["unexported_since"] == "2026-11-26T09:00:00.000Z");
+  a.clock.advance_ms(kHour);
+  a.call("lead.update", {{"id", lead["id"]}, {"notes", "Fuarda görüştük"}});
+  a.clock.advance_ms(kHour);
+  a.call("lead.create", {{"name", "İsmail Işık"}});
+  // Counted from the first change still waiting, not the last one.
+  CHECK(a.call("device.get")["unexported_since"] == "2026-11-26T10:00:00.000Z");
+  a.call("sync.export", {{"peer", "office"}});
+  CHECK(a.call("device.get")["unexported_since"].is_null());
+  a.clock.advance_ms(kHour);  // 12:00
+  a.call("lead.update", {{"id", lead["id"]}, {"city", "İzmir"}});
+  CHECK(a.call("device.get")["unexported_since"] == "2026-11-26T12:00:00.000Z");
+  a.call("sync.export", {});
+  // What another device brought in is not in this device's exports either: counted from the import.
+  b.call("lead.create", {{"name", "Şule Çelik"}});
+  a.clock.advance_ms(kHour);  // 13:00
+  send(b, a);
+  CHECK(a.call("device.get")["unexported_since"] == "2026-11-26T13:00:00.000Z");
+}
+
 TEST_CASE("a full export brings another device to the same data, derived columns included") {
   Device a, b(5 * kHour);
   Json company = a.call("company.create", {{"name", "Işık Makine A.Ş."}, {"phone", "0212 555 11 22"}});
