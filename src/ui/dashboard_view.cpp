@@ -16,6 +16,9 @@
 namespace kervan::ui {
 namespace {
 
+// Past forecasts listed in the history section (and all it asks the core for).
+constexpr int kHistoryShown = 6;
+
 constexpr const char* kPeriods[] = {"this_month", "last_month", "this_quarter", "last_quarter", "this_year", "custom"};
 
 std::string text_of(const Json& j, const char* key) {
@@ -379,7 +382,7 @@ void DashboardView::draw_history(const Json& history) {
   ImGui::TextDisabled("%s", T("dash.history_note"));
   int shown = 0;
   for (const auto& snap : history["snapshots"]) {
-    if (shown++ >= 6) break;
+    if (shown++ >= kHistoryShown) break;
     std::string title = text_of(snap, "month") + " · " + T(std::string("dash.kind_") + text_of(snap, "kind")) + " · " +
                         format_date_time(text_of(snap, "taken_at"), ctx_.platform.utc_offset_minutes());
     const Json& totals = snap["past_totals"];
@@ -430,7 +433,7 @@ void DashboardView::draw() {
     ImGui::TableNextColumn();
     draw_funnel(report("report.funnel", period_args()));
     ImGui::TableNextColumn();
-    draw_history(report("report.forecast_history", Json::object()));
+    draw_history(report("report.forecast_history", {{"limit", kHistoryShown}}));
     ImGui::EndTable();
   }
   ImGui::EndChild();
