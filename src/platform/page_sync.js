@@ -30,6 +30,7 @@ var KervanStorage = (function () {
     recordSize: KervanPageStore.RECORD,  // bytes per stored record: the store's, or RECORD
     inFlightSince: 0,
     ticket: 0,           // one per commit handed over by the VFS
+    lastSize: -1,        // the image size at the last commit (-1: not known)
     durable: 0,          // highest ticket whose transaction completed
     failedTicket: 0,
     pending: null,       // {ticket, size, recordSize, records: Map(n -> ArrayBuffer), rewrite} not yet sent
@@ -178,6 +179,14 @@ var KervanStorage = (function () {
       if (length > 0) batch.records.set(k, HEAPU8.slice(start, start + length).buffer);
       else batch.records.delete(k);
     }
+    // A new size can end inside a record no changed block touches (a file shrunk to a point
+    // within a 64 KiB record): that record is copied too, so its stored length always matches
+    // the size. Otherwise the next start would find it too long and call the store damaged.
+    if (size !== st.lastSize && size > 0) {
+      var end = Math.floor((size - 1) / R);
+      batch.records.set(end, HEAPU8.slice(imagePtr + end * R, imagePtr + size).buffer);
+    }
+    st.lastSize = size;
     batch.size = size;
     batch.ticket = st.ticket;
     retryNow();
