@@ -199,7 +199,7 @@ export async function generate({ cli, db, size, seed = 1, log = () => {} }) {
     }
     return expected;
   };
-  const dealFields = (i, at) => {
+  const dealFields = (i) => {
     const currency = chance(0.8) ? 'TRY' : g.pick(['EUR', 'USD']);
     const amount = (currency === 'TRY' ? Math.floor(random() * 5000000) : Math.floor(random() * 150000)) * 100;
     return { name: `${g.pick(SECTORS)} projesi ${i}`, amount, currency, owner: g.pick(OWNERS) };
@@ -224,11 +224,10 @@ export async function generate({ cli, db, size, seed = 1, log = () => {} }) {
     const convertAt = decideAt + g.between(DAY, 30 * DAY);
     if (!l.convert || convertAt >= END) continue;
     const linkTo = g.pick(companies);
-    const args = { contact: { mode: 'new' }, company: { mode: 'link', id: null }, allow_duplicates: true };
     const withDeal = converts++ < convertedDeals;
-    const deal = withDeal ? dealFields(`d${i}`, convertAt) : null;
+    const deal = withDeal ? dealFields(`d${i}`) : null;
     const convert = request(convertAt, 'lead.convert', () => {
-      const a = { id: create.reply.id, ...args, company: { mode: 'link', id: linkTo.reply.id } };
+      const a = { id: create.reply.id, contact: { mode: 'new' }, company: { mode: 'link', id: linkTo.reply.id }, allow_duplicates: true };
       if (deal) a.deal = { name: deal.name, amount: deal.amount, currency: deal.currency, expected_close: dayOf(convertAt + 60 * DAY) };
       return a;
     }, [create, linkTo]);
@@ -239,7 +238,7 @@ export async function generate({ cli, db, size, seed = 1, log = () => {} }) {
   for (let i = 0; deals.length < n.deals; i++) {
     const contact = contacts[i % contacts.length];
     const at = g.between(setupEnd, END - DAY);
-    const fields = dealFields(i, at);
+    const fields = dealFields(i);
     const create = request(at, 'deal.create', () => ({ ...fields, contact_id: contact.reply.id, company_id: contact.reply.company_id,
       stage_id: stages[0]?.id, expected_close: dayOf(create.expected) }), [contact]);
     create.expected = plan(create, at, fields.amount);

@@ -159,7 +159,7 @@ Json device_info(Database& db, const std::string& device_id) {
   return Json{{"id", device_id},
               {"name", device_name(db)},
               {"display_name", device_display_name(db, device_id)},
-              {"last_export_at", or_null(read_meta_value(db, "sync.last_export_at"))},
+              {"last_export_at", or_null(last_export)},
               {"last_import_at", or_null(last_import)},
               {"unexported_since", unexported ? Json(format_iso8601(*unexported)) : Json(nullptr)},
               {"peers", peers}};
