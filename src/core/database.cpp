@@ -88,7 +88,40 @@ Database::Database(const std::string& path) {
   exec("PRAGMA foreign_keys = ON");
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  for (auto& [sql, list] : idle_) {
+    for (auto* stmt : list) sqlite3_finalize(stmt);
+  }
+  sqlite3_close_v2(db_);
+}
+
+// Kept statements are reset with their bindings cleared, so one taken back behaves like a
+// fresh one; SQLite re-prepares it by itself if the schema changed meanwhile.
+sqlite3_stmt* Database::take_prepared(const std::string& sql) {
+  auto it = idle_.find(sql);
+  if (it == idle_.end() || it->second.empty()) return nullptr;
+  sqlite3_stmt* stmt = it->second.back();
+  it->second.pop_back();
+  --idle_count_;
+  return stmt;
+}
+
+void Database::give_back(std::string sql, sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  // Lists splice their filters into the SQL, so texts vary: past the cap, start over rather
+  // than keep the first ones seen forever.
+  constexpr std::size_t kMaxIdle = 256;
+  if (idle_count_ >= kMaxIdle) {
+    for (auto& [text, list] : idle_) {
+      for (auto* s : list) sqlite3_finalize(s);
+    }
+    idle_.clear();
+    idle_count_ = 0;
+  }
+  idle_[std::move(sql)].push_back(stmt);
+  ++idle_count_;
+}
 
 void Database::exec(std::string_view sql) {
   std::string owned(sql);
@@ -105,12 +138,17 @@ void Database::exec(std::string_view sql) {
 
 int64_t Database::changes() const { return sqlite3_changes64(db_); }
 
-Statement::Statement(Database& db, std::string_view sql) : db_(db) {
+Statement::Statement(Database& db, std::string_view sql) : db_(db), sql_(sql) {
+  stmt_ = db.take_prepared(sql_);
+  if (stmt_) return;
   int rc = sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
   if (rc != SQLITE_OK) fail(db.handle(), rc, sql);
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  // An empty text prepares no statement: nothing to keep.
+  if (stmt_) db_.give_back(std::move(sql_), stmt_);
+}
 
 Statement& Statement::bind(int index, std::string_view value) {
   int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -136,6 +174,12 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) fail(db_.handle(), rc, "bind");
+  return *this;
+}
+
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -157,6 +201,12 @@ std::string Statement::column_text(int column) const {
   const unsigned char* p = sqlite3_column_text(stmt_, column);
   if (!p) return {};
   return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::string Statement::column_blob(int column) const {
+  const void* p = sqlite3_column_blob(stmt_, column);
+  if (!p) return {};
+  return std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -40,8 +42,16 @@ class Database {
   uint64_t rollbacks() const { return rollbacks_; }
 
  private:
+  friend class Statement;
+  // Prepared statements kept idle for reuse, by SQL text: preparing is a large part of a
+  // small command (an INSERT compiles every trigger of its table into its program).
+  sqlite3_stmt* take_prepared(const std::string& sql);
+  void give_back(std::string sql, sqlite3_stmt* stmt);
+
   sqlite3* db_ = nullptr;
   uint64_t rollbacks_ = 0;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  std::size_t idle_count_ = 0;
 };
 
 // One prepared statement. Bind with 1-based indexes, step, read columns 0-based.
@@ -57,6 +67,8 @@ class Statement {
   Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
   Statement& bind(int index, double value);
   Statement& bind_null(int index);
+  // Binds bytes as a BLOB (text binds as TEXT, which compares differently).
+  Statement& bind_blob(int index, std::string_view bytes);
 
   // Advances to the next row: true when a row is available, false when done.
   bool step();
@@ -65,12 +77,15 @@ class Statement {
   void reset();
 
   std::string column_text(int column) const;
+  // The column's bytes as they are stored (a BLOB's content; "" for NULL).
+  std::string column_blob(int column) const;
   int64_t column_int(int column) const;
   double column_double(int column) const;
   bool column_is_null(int column) const;
 
  private:
   Database& db_;
+  std::string sql_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 

@@ -1,9 +1,12 @@
-// Duplicate detection over stored records: the key index (dedupe_keys) kept current on every
-// write, candidate search among leads, contacts and companies, and the commands
+// Duplicate detection over stored records: the key index (dedupe_hashes, dedupe_record_keys)
+// kept current on every write, candidate search among leads, contacts and companies, and the commands
 // lead.duplicates, contact.duplicates and company.duplicates. The matching rules themselves
 // (normalising names, companies, phones, e-mails; scoring) are in dedupe.cpp.
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <set>
+#include <stdexcept>
 
 #include "core/args.hpp"
 #include "core/command.hpp"
@@ -78,6 +81,59 @@ std::vector<std::string> keys_of(Database& db, std::string_view entity, const Js
   return {keys.begin(), keys.end()};
 }
 
+// The key index stores a 64-bit hash of each key, not its text: a lead has about eight keys
+// of ~21 bytes, and at 100k leads the text and its by-record index took 116 MB. A collision
+// only adds a candidate, which is scored like any other and dropped. FNV-1a, then a finaliser
+// (splitmix64) so that keys differing in their last bytes spread over the whole range.
+// Stored values: never change this function without a migration that rebuilds the index.
+int64_t key_hash(std::string_view key) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : key) h = (h ^ c) * 0x100000001b3ULL;
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return static_cast<int64_t>(h);
+}
+
+// Entities as small numbers in the key index (1 byte per row instead of the name).
+int64_t entity_code(std::string_view entity) {
+  if (entity == "lead") return 1;
+  if (entity == "contact") return 2;
+  if (entity == "company") return 3;
+  throw std::logic_error("no duplicate keys for entity " + std::string(entity));
+}
+
+std::string entity_of_code(int64_t code) { return code == 1 ? "lead" : code == 2 ? "contact" : "company"; }
+
+// A record's key hashes, ascending and distinct, as kept in dedupe_record_keys.hashes: 8 bytes
+// each, little-endian.
+std::vector<int64_t> sorted_hashes(const std::vector<std::string>& keys) {
+  std::vector<int64_t> out;
+  for (const auto& k : keys) out.push_back(key_hash(k));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string pack_hashes(const std::vector<int64_t>& hashes) {
+  std::string bytes;
+  for (int64_t h : hashes) {
+    auto u = static_cast<uint64_t>(h);
+    for (int i = 0; i < 8; ++i) bytes += static_cast<char>((u >> (8 * i)) & 0xff);
+  }
+  return bytes;
+}
+
+std::vector<int64_t> unpack_hashes(std::string_view bytes) {
+  std::vector<int64_t> out;
+  for (std::size_t at = 0; at + 8 <= bytes.size(); at += 8) {
+    uint64_t u = 0;
+    for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+    out.push_back(static_cast<int64_t>(u));
+  }
+  return out;
+}
+
 struct Candidate {
   std::string entity, id;
   double score = 0;
@@ -120,23 +176,24 @@ std::vector<Candidate> find_candidates(Database& db, std::string_view subject_en
     std::string in;
     bool companies = false;
     for (auto e : entities) {
-      in += std::string(in.empty() ? "'" : ", '") + std::string(e) + "'";
+      in += (in.empty() ? "" : ", ") + std::to_string(entity_code(e));
       companies = companies || e == "company";
     }
     // Keys are cheap; a key shared by very many records (a switchboard number) is capped.
-    Statement any_entity(db, "SELECT entity, uuid_text(record) FROM dedupe_keys WHERE key = ?1 AND entity IN (" + in +
-                                 ") LIMIT 500");
+    Statement any_entity(db, "SELECT entity, uuid_text(record) FROM dedupe_hashes WHERE hash = ?1 AND entity IN (" +
+                                 in + ") LIMIT 500");
     // A company name ("co:") only leads to company records: two people are never alike for
     // sharing an employer (dedupe.cpp proves person pairs share a person key), and every lead
     // of a big trade show's exhibitor would otherwise be loaded and scored for each row.
-    Statement companies_only(db, "SELECT entity, uuid_text(record) FROM dedupe_keys WHERE key = ?1 AND entity = 'company' LIMIT 500");
+    Statement companies_only(db, "SELECT entity, uuid_text(record) FROM dedupe_hashes WHERE hash = ?1 AND entity = " +
+                                     std::to_string(entity_code("company")) + " LIMIT 500");
     for (const auto& key : keys) {
       bool company_key = key.starts_with("co:");
       if (company_key && !companies) continue;
       Statement& st = company_key ? companies_only : any_entity;
-      st.bind(1, key);
+      st.bind(1, key_hash(key));
       while (st.step()) {
-        auto pair = std::make_pair(st.column_text(0), st.column_text(1));
+        auto pair = std::make_pair(entity_of_code(st.column_int(0)), st.column_text(1));
         if (pair.second != exclude_id && seen.insert(pair).second) found.push_back(pair);
       }
       st.reset();
@@ -228,14 +285,44 @@ Json duplicates_command(CommandContext& ctx, const Json& args, std::string_view 
 }  // namespace
 
 void refresh_dedupe_keys(Database& db, std::string_view entity, std::string_view id, const Json& record) {
-  Statement drop(db, "DELETE FROM dedupe_keys WHERE entity = ?1 AND record = uuid_blob(?2)");
-  drop.bind(1, entity).bind(2, id).run();
-  if (record.is_null()) return;
-  Statement add(db, "INSERT OR IGNORE INTO dedupe_keys(key, entity, record) VALUES(?1, ?2, uuid_blob(?3))");
-  for (const auto& key : keys_of(db, entity, record)) {
-    add.bind(1, key).bind(2, entity).bind(3, id);
-    add.run();
+  std::vector<int64_t> now = record.is_null() ? std::vector<int64_t>{} : sorted_hashes(keys_of(db, entity, record));
+  const int64_t code = entity_code(entity);
+  Statement read(db, "SELECT hashes FROM dedupe_record_keys WHERE entity = ?1 AND record = uuid_blob(?2)");
+  read.bind(1, code).bind(2, id);
+  std::vector<int64_t> before = read.step() ? unpack_hashes(read.column_blob(0)) : std::vector<int64_t>{};
+  // Most edits (a note, a status, an owner) leave the keys as they were: nothing to write.
+  if (before == now) return;
+  std::vector<int64_t> gone, added;
+  std::set_difference(before.begin(), before.end(), now.begin(), now.end(), std::back_inserter(gone));
+  std::set_difference(now.begin(), now.end(), before.begin(), before.end(), std::back_inserter(added));
+  Statement drop(db, "DELETE FROM dedupe_hashes WHERE hash = ?1 AND entity = ?2 AND record = uuid_blob(?3)");
+  for (int64_t h : gone) {
+    drop.bind(1, h).bind(2, code).bind(3, id).run();
+    drop.reset();
+  }
+  Statement add(db, "INSERT OR IGNORE INTO dedupe_hashes(hash, entity, record) VALUES(?1, ?2, uuid_blob(?3))");
+  for (int64_t h : added) {
+    add.bind(1, h).bind(2, code).bind(3, id).run();
     add.reset();
+  }
+  if (now.empty()) {
+    Statement forget(db, "DELETE FROM dedupe_record_keys WHERE entity = ?1 AND record = uuid_blob(?2)");
+    forget.bind(1, code).bind(2, id).run();
+  } else {
+    Statement keep(db, "INSERT OR REPLACE INTO dedupe_record_keys(entity, record, hashes) VALUES(?1, uuid_blob(?2), ?3)");
+    keep.bind(1, code).bind(2, id).bind_blob(3, pack_hashes(now)).run();
+  }
+}
+
+void rebuild_dedupe_keys(Database& db) {
+  db.exec("DELETE FROM dedupe_hashes; DELETE FROM dedupe_record_keys;");
+  for (const RecordType* type : {&lead_type(), &contact_type(), &company_type()}) {
+    std::vector<std::string> ids;
+    Statement list(db, "SELECT id FROM " + std::string(type->table));
+    while (list.step()) ids.push_back(list.column_text(0));
+    for (const auto& id : ids) {
+      if (auto record = find_record(db, *type, id)) refresh_dedupe_keys(db, type->entity, id, *record);
+    }
   }
 }
 

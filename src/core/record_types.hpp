@@ -21,6 +21,9 @@ std::string resolve_list_value(Database& db, std::string_view list, std::string_
 // them (after a delete: pass a null record).
 void refresh_dedupe_keys(Database& db, std::string_view entity, std::string_view id, const Json& record);
 
+// Recomputes the duplicate-detection keys of every lead, contact and company (migration 10).
+void rebuild_dedupe_keys(Database& db);
+
 // Clears a link field (contact_id, company_id) on every record of `type` that points at
 // `target_id`, through update_record so the change is stamped and travels with sync.
 void clear_links(CommandContext& ctx, const RecordType& type, std::string_view field, std::string_view target_id);

@@ -2,8 +2,10 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/database.hpp"
+#include "core/record_types.hpp"
 
 namespace kervan {
 namespace {
@@ -11,6 +13,7 @@ namespace {
 struct Migration {
   int version;
   const char* sql;
+  void (*then)(Database&) = nullptr;  // derived data rebuilt in C++ after all the SQL steps
 };
 
 // Append only: a released migration is never edited, a new one is added at the end.
@@ -950,6 +953,24 @@ constexpr Migration kMigrations[] = {
       END;
       INSERT INTO forecast_snapshot_lines SELECT * FROM forecast_snapshot_lines_in_json;
     )sql"},
+    {10, R"sql(
+      -- Duplicate keys as 64-bit hashes with the entity as a number (duplicates.cpp: key_hash),
+      -- and each record's own hashes in one row instead of a by-record index: at 100k leads
+      -- the two structures took 116 MB. Rebuilt from the records after this script.
+      DROP TABLE dedupe_keys;
+      CREATE TABLE dedupe_hashes (
+        hash   INTEGER NOT NULL,
+        entity INTEGER NOT NULL,  -- 1 lead, 2 contact, 3 company
+        record BLOB NOT NULL,     -- uuid_blob(record id)
+        PRIMARY KEY (hash, entity, record)
+      ) WITHOUT ROWID;
+      CREATE TABLE dedupe_record_keys (
+        entity INTEGER NOT NULL,
+        record BLOB NOT NULL,
+        hashes BLOB NOT NULL,     -- the record's hashes, ascending, 8 bytes little-endian each
+        PRIMARY KEY (entity, record)
+      ) WITHOUT ROWID;
+    )sql", &rebuild_dedupe_keys},
 };
 
 int64_t page_pragma(Database& db, const char* name) {
@@ -974,17 +995,25 @@ void migrate(Database& db) {
                              ", newer than this Kervan (" + std::to_string(current_schema_version()) +
                              "); update Kervan to open it");
   }
-  for (const auto& m : kMigrations) {
-    if (m.version <= version) continue;
+  // All steps in one transaction: an upgrade happens whole or not at all. The C++ rebuilds
+  // run last, when every table has the layout this build's code reads.
+  if (version < current_schema_version()) {
     Transaction tx(db);
-    db.exec(m.sql);
-    db.exec("PRAGMA user_version = " + std::to_string(m.version));
+    std::vector<void (*)(Database&)> rebuilds;
+    for (const auto& m : kMigrations) {
+      if (m.version <= version) continue;
+      db.exec(m.sql);
+      if (m.then) rebuilds.push_back(m.then);
+    }
+    for (auto rebuild : rebuilds) rebuild(db);
+    db.exec("PRAGMA user_version = " + std::to_string(current_schema_version()));
     tx.commit();
   }
-  // A migration that rebuilt big tables (6: the field stamps) leaves their old pages free in
-  // the file; give them back once rather than carry them in every stored image.
+  // A migration that rebuilt big tables (6: the field stamps, 10: the duplicate keys) leaves
+  // their old pages free in the file; give them back once rather than carry them in every
+  // stored image (start-up reads the whole image).
   bool migrated = version > 0 && version < current_schema_version();
-  if (migrated && page_pragma(db, "freelist_count") * 4 > page_pragma(db, "page_count")) {
+  if (migrated && page_pragma(db, "freelist_count") * 10 > page_pragma(db, "page_count")) {
     db.exec("VACUUM");
     // VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, and the search
     // indexes (8) find their rows by rowid: rebuild them from the tables.

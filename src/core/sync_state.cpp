@@ -107,7 +107,7 @@ CanonicalState canonical_state(Database& db) {
   std::sort(stamps.begin(), stamps.end());
   state.push_back({"field_stamps", stamps});
   state.push_back({"tombstones", json_rows(db, "SELECT json_array(entity, record_id, stamp) FROM tombstones ORDER BY 1")});
-  state.push_back({"dedupe_keys", json_rows(db, "SELECT json_array(key, entity, uuid_text(record)) FROM dedupe_keys ORDER BY 1")});
+  state.push_back({"dedupe_keys", json_rows(db, "SELECT json_array(hash, entity, uuid_text(record)) FROM dedupe_hashes ORDER BY 1")});
   return state;
 }
 

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
+#include "core/record_types.hpp"
+#include "sync_test_support.hpp"
 #include "test_support.hpp"
 
 using namespace kervan;
@@ -330,4 +334,54 @@ TEST_CASE("conversion can open a deal linked to the new contact, company and the
   CHECK(deal["source_lead_id"] == id);
   CHECK(deal["owner"] == "Selin");
   CHECK(deal["status"] == "open");
+}
+
+TEST_CASE("the duplicate key index kept on every write equals one rebuilt from the records") {
+  auto path = (std::filesystem::temp_directory_path() / "kervan-test-dedupe-rebuild.db").string();
+  std::filesystem::remove(path);
+  Json kept;
+  {
+    ManualClock clock;
+    Device other(-60 * 1000);
+    other.call("lead.create", {{"name", "Uzak Ümit"}, {"email", "umit@uzak.com.tr"}, {"company", "Uzak Lojistik A.Ş."}});
+    Core core(path, CoreOptions{clock.source()});
+    auto call = [&](const char* name, const Json& args) {
+      Json reply = core.call(name, args);
+      REQUIRE_MESSAGE(error_code(reply) == "", name << " " << reply.dump());
+      clock.advance_ms(1000);
+      return reply;
+    };
+    std::string a = call("lead.create", {{"name", "Şule Yıldız"}, {"company", "Yıldız Kimya San. A.Ş."},
+                                         {"email", "sule@yildizkimya.com.tr"}, {"phone", "0532 444 55 66"}})["id"];
+    std::string b = call("lead.create", {{"name", "Şule Yıldız"}, {"phone", "+90 532 444 5566"}})["id"];
+    call("lead.update", {{"id", a}, {"notes", "Numune istedi"}});          // keys unchanged
+    call("lead.update", {{"id", a}, {"email", "s.yildiz@yildizkimya.com.tr"}});  // one key replaced
+    call("lead.update", {{"id", b}, {"phone", ""}});                       // a key dropped
+    call("lead.merge", {{"into", a}, {"from", b}});
+    std::string c = call("lead.create", {{"name", "İlker Işık"}, {"company", "Işık Döküm Ltd. Şti."}})["id"];
+    call("lead.qualify", {{"id", c}});
+    Json converted = call("lead.convert", {{"id", c}});
+    std::string company = converted["company"]["id"];
+    call("company.update", {{"id", company}, {"name", "Işık Döküm Sanayi A.Ş."}});
+    call("contact.update", {{"id", converted["contact"]["id"]}, {"emails", {"ilker@isikdokum.com.tr"}}});
+    std::string gone = call("company.create", {{"name", "Silinecek Ticaret"}, {"phone", "0212 555 00 00"}})["id"];
+    call("company.delete", {{"id", gone}});
+    call("lead.delete", {{"id", call("lead.create", {{"name", "Geçici Kayıt"}, {"email", "g@x.com"}})["id"]}});
+    call("sync.import", {{"document", other.export_doc()}});
+    kept = call("sync.digest", {{"detail", true}})["state"];
+    REQUIRE(kept.contains("dedupe_keys"));
+    CHECK(kept["dedupe_keys"].size() > 10);
+  }
+  {
+    Database db(path);
+    Transaction tx(db);
+    rebuild_dedupe_keys(db);
+    tx.commit();
+  }
+  Core core(path, CoreOptions{ManualClock{}.source()});
+  Json rebuilt = core.call("sync.digest", {{"detail", true}})["state"];
+  CHECK(rebuilt["dedupe_keys"] == kept["dedupe_keys"]);
+  Json found = core.call("lead.duplicates", {{"record", {{"name", "Sule Yildiz"}, {"phone", "0532 444 55 66"}}}});
+  CHECK(found["candidates"].size() == 1);
+  std::filesystem::remove(path);
 }

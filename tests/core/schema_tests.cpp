@@ -117,7 +117,6 @@ constexpr const char* kBackToVersion5 = R"sql(
     record_id TEXT NOT NULL,
     PRIMARY KEY (key, entity, record_id)
   ) WITHOUT ROWID;
-  INSERT INTO dedupe_keys_text SELECT key, entity, uuid_text(record) FROM dedupe_keys;
   DROP TABLE dedupe_keys;
   ALTER TABLE dedupe_keys_text RENAME TO dedupe_keys;
   CREATE INDEX dedupe_keys_by_record ON dedupe_keys(entity, record_id);
@@ -223,4 +222,36 @@ TEST_CASE("uuid_blob keeps a lowercase UUID in 16 bytes and uuid_text gives it b
     CHECK(st.column_text(2) == other);
     st.reset();
   }
+}
+
+TEST_CASE("migration 10 replaces the duplicate key texts of a version-9 database by hashes rebuilt from the records") {
+  std::string path = temp_db("dedupe-v9");
+  Json state;
+  {
+    Core core(path, CoreOptions{testing::ManualClock{}.source()});
+    REQUIRE(testing::error_code(core.call("lead.create", {{"name", "Gökhan Çelik"}, {"company", "Çelik Yapı A.Ş."},
+                                                           {"phone", "0542 333 22 11"}})) == "");
+    REQUIRE(testing::error_code(core.call("company.create", {{"name", "Çelik Yapı Anonim Şirketi"}})) == "");
+    state = core.call("sync.digest", {{"detail", true}})["state"];
+  }
+  {
+    // The version-9 layout, holding keys of an older rule that must not survive the upgrade.
+    Database db(path);
+    testing::undo_dedupe_hashes_migration(db);
+    db.exec("INSERT INTO dedupe_keys VALUES ('n:eski kural', 'lead', x'00112233445566778899aabbccddeeff');"
+            "CREATE INDEX dedupe_keys_by_record ON dedupe_keys(entity, record); PRAGMA user_version = 9");
+  }
+  Core core(path, CoreOptions{testing::ManualClock{}.source()});
+  {
+    Database db(path);
+    CHECK(schema_version(db) == current_schema_version());
+    Statement st(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('dedupe_keys', 'dedupe_keys_by_record')");
+    st.step();
+    CHECK(st.column_int(0) == 0);
+  }
+  CHECK(core.call("sync.digest", {{"detail", true}})["state"] == state);
+  Json found = core.call("lead.duplicates", {{"record", {{"name", "GÖKHAN ÇELİK"}, {"phone", "+90 542 333 2211"}}}});
+  REQUIRE(found["candidates"].size() == 1);
+  CHECK(found["candidates"][0]["entity"] == "lead");
+  std::filesystem::remove(path);
 }

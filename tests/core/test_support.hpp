@@ -34,8 +34,16 @@ inline std::string error_field(const Json& reply) {
                                                                      : std::string();
 }
 
-// Drops what migration 9 made (forecast snapshot lines as rows).
+// Puts back the version-9 duplicate keys table (empty: migration 10 rebuilds from the records).
+inline void undo_dedupe_hashes_migration(Database& db) {
+  db.exec("DROP TABLE IF EXISTS dedupe_hashes; DROP TABLE IF EXISTS dedupe_record_keys; "
+          "CREATE TABLE IF NOT EXISTS dedupe_keys (key TEXT NOT NULL, entity TEXT NOT NULL, record BLOB NOT NULL, "
+          "PRIMARY KEY (key, entity, record)) WITHOUT ROWID;");
+}
+
+// Drops what migration 9 made (forecast snapshot lines as rows), and what came after it.
 inline void undo_snapshot_lines_migration(Database& db) {
+  undo_dedupe_hashes_migration(db);
   db.exec("DROP TRIGGER IF EXISTS forecast_snapshot_lines_insert; DROP TRIGGER IF EXISTS forecast_snapshot_lines_delete; "
           "DROP VIEW IF EXISTS forecast_snapshot_lines_in_json; DROP TABLE IF EXISTS forecast_snapshot_lines;");
 }
