@@ -105,3 +105,41 @@ TEST_CASE("a read command runs in one read transaction, and never inside someone
   CHECK(error_code(core->call("lead.create", {{"name", "Ali"}})).empty());
   CHECK(core->call("lead.list", {})["total"] == 1);
 }
+
+TEST_CASE("a statement taken again from the reuse pool behaves like a fresh one") {
+  Database db(":memory:");
+  db.exec("CREATE TABLE t(a TEXT); INSERT INTO t VALUES ('x'), ('y')");
+  const char* sql = "SELECT * FROM t WHERE a = ?1";
+  {
+    Statement st(db, sql);
+    st.bind(1, std::string_view("x"));
+    REQUIRE(st.step());  // left in the middle of its rows, bound
+  }
+  {
+    Statement st(db, sql);  // the same text: the kept statement, reset with no bindings left
+    CHECK_FALSE(st.step());  // ?1 is NULL again, so nothing matches
+  }
+  // The table changes shape while the statement is kept: SQLite prepares it again.
+  db.exec("ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'new'");
+  {
+    Statement st(db, sql);
+    st.bind(1, std::string_view("y"));
+    REQUIRE(st.step());
+    CHECK(st.column_text(0) == "y");
+    CHECK(st.column_text(1) == "new");
+  }
+  // A kept statement holds no lock: the table can be dropped and VACUUM can run.
+  CHECK_NOTHROW(db.exec("DROP TABLE t"));
+  CHECK_NOTHROW(db.exec("VACUUM"));
+  Statement gone(db, sql);  // kept, so it fails when run, as a fresh one fails when prepared
+  CHECK_THROWS_AS(gone.step(), DatabaseError);
+  // Two live statements of one text are two statements.
+  db.exec("CREATE TABLE u(n INTEGER); INSERT INTO u VALUES (1), (2)");
+  Statement outer(db, "SELECT n FROM u ORDER BY n");
+  REQUIRE(outer.step());
+  Statement inner(db, "SELECT n FROM u ORDER BY n");
+  REQUIRE(inner.step());
+  REQUIRE(inner.step());
+  CHECK(inner.column_int(0) == 2);
+  CHECK(outer.column_int(0) == 1);
+}
