@@ -92,8 +92,13 @@ void append_string(std::string& out, const std::string& text) {
     return;
   }
   out += '"';
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
+  // Runs of characters that need no escape are copied whole (most text is such a run).
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text, run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -102,17 +107,15 @@ void append_string(std::string& out, const std::string& text) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += ch;
-        }
+      default: {
+        static const char* hex = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
     }
   }
+  out.append(text, run, text.size() - run);
   out += '"';
 }
 
@@ -124,29 +127,35 @@ class RecordText {
 
   const std::string& write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
     out_.clear();
-    const std::string colon = indent_ >= 0 ? ": " : ":";
+    const char* colon = indent_ >= 0 ? ": " : ":";
     out_ += '{';
     newline(1);
-    out_ += "\"entity\"" + colon;
+    out_ += "\"entity\"";
+    out_ += colon;
     append_string(out_, e.name);
     out_ += ',';
     newline(1);
-    out_ += "\"fields\"" + colon + "{";
+    out_ += "\"fields\"";
+    out_ += colon;
+    out_ += '{';
     bool first = true;
     for (const SyncField* f : sorted_fields(e)) {
       if (!first) out_ += ',';
       first = false;
       newline(2);
       append_string(out_, f->name);
-      out_ += colon + "{";
+      out_ += colon;
+      out_ += '{';
       newline(3);
-      out_ += "\"stamp\"" + colon;
+      out_ += "\"stamp\"";
+      out_ += colon;
       auto stamp = stamps.find(f->name);
       if (stamp == stamps.end()) out_ += "null";
       else append_string(out_, stamp->second);
       out_ += ',';
       newline(3);
-      out_ += "\"value\"" + colon;
+      out_ += "\"value\"";
+      out_ += colon;
       append_value(row[f->name], 3);
       newline(2);
       out_ += '}';
@@ -158,7 +167,8 @@ class RecordText {
     }
     out_ += ',';
     newline(1);
-    out_ += "\"id\"" + colon;
+    out_ += "\"id\"";
+    out_ += colon;
     append_string(out_, row["id"].get_ref<const std::string&>());
     newline(0);
     out_ += '}';
