@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=(cmake g++ make emscripten doctest-dev nlohmann-json3-dev chromium dpkg-dev tcl
-           fonts-dejavu-core fonttools python3 clang libclang-rt-14-dev)
+           fonts-dejavu-core fonttools python3 clang libclang-rt-14-dev terser)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
