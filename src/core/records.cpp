@@ -345,6 +345,7 @@ Search add_search_terms(std::string_view table, std::string_view query, std::str
       search.pairs.push_back(word);
     } else if (indexed && letters >= 3) {
       search.match += (search.match.empty() ? "" : " AND ") + fts_phrase(word);
+      search.words.push_back(word);
     } else {
       params.push_back("%" + word + "%");
       where += " AND search_text LIKE ?" + std::to_string(params.size());
@@ -426,6 +427,13 @@ int64_t count_rows(Database& db, const std::string& sql, const std::vector<std::
   return count.column_int(0);
 }
 
+// Sorts that follow when rows were written, which a word's matches do not depend on: walking
+// them, the matches come at about their overall rate.
+bool sort_ignores_text(std::string_view sort) {
+  if (!sort.empty() && sort[0] == '-') sort.remove_prefix(1);
+  return sort == "created_at" || sort == "updated_at";
+}
+
 }  // namespace
 
 Json list_records(Database& db, const RecordType& type, std::string where, std::vector<std::string> params,
@@ -434,16 +442,37 @@ Json list_records(Database& db, const RecordType& type, std::string where, std::
   // A search counts its matches only up to a cap: past it the count is a scan of the table
   // (a 1-letter word matches nearly every row) and a list shows "1000+" anyway.
   int64_t cap = std::max<int64_t>(kSearchCountCap, offset + limit);
-  int64_t matches = -1;  // rows the index query matches, up to cap + 1
+  int64_t matches = -1;  // rows the index query matches, up to what is counted
   std::string match = index_query(db, table, search, where, params);
   bool other_filters = !where.empty();
   if (!match.empty()) {
+    // Dense matches under a sort by time fill the page within kSearchWalkRows rows of the walk:
+    // count far enough to know whether they are that dense (a count is cheaper than the set).
+    // Past 10 × cap, counting would cost more than the walk saves.
+    int64_t dense_from = INT64_MAX;
+    if (!other_filters && sort_ignores_text(sort)) {
+      int64_t rows = count_rows(db, "SELECT max(rowid) FROM " + table, {});  // >= the rows, cheap
+      double from = static_cast<double>(offset + limit) * static_cast<double>(rows) / kSearchWalkRows + 1;
+      if (from <= static_cast<double>(10 * cap)) dense_from = static_cast<int64_t>(from);
+    }
+    int64_t counted = dense_from == INT64_MAX ? cap + 1 : std::max(cap + 1, dense_from);
     matches = count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM " + table + "_search WHERE " + table +
-                                 "_search MATCH ?1 LIMIT " + std::to_string(cap + 1) + ")",
+                                 "_search MATCH ?1 LIMIT " + std::to_string(counted) + ")",
                          {match});
-    // Many matches: walk the sort order's index and test each row against the match set, which
-    // stops after a page; few: read just the matches and sort them.
-    add_match_filter(table, match, matches > kSearchCountCap, where, params);
+    if (matches >= dense_from) {
+      // Each word is a substring of the row's folded text exactly where the index matches it
+      // (every value in the text ends with a space, so a 2-letter word always begins a trigram).
+      for (const auto* list : {&search.words, &search.pairs}) {
+        for (const auto& word : *list) {
+          params.push_back(word);
+          where += " AND instr(search_text, ?" + std::to_string(params.size()) + ") > 0";
+        }
+      }
+    } else {
+      // Many matches: walk the sort order's index and test each row against the match set,
+      // which stops after a page; few: read just the matches and sort them.
+      add_match_filter(table, match, matches > kSearchCountCap, where, params);
+    }
   }
   std::string from = " FROM " + table + " WHERE 1" + where;
   Statement st(db, "SELECT " + type.select_columns() + from + order + " LIMIT ?" + std::to_string(params.size() + 1) +

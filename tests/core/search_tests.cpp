@@ -2,6 +2,7 @@
 // words of any length, kept exact by the triggers whatever writes the rows.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -173,4 +174,64 @@ TEST_CASE("search: many matches are counted to a cap, paged and sorted as withou
   Json past = core->call("lead.list", {{"query", "kişi100"}, {"limit", 3}, {"offset", 20}});
   CHECK(past["total"] == 11);
   CHECK(past["items"].empty());
+}
+
+TEST_CASE("search: dense matches under a sort by time read rows in order and find what the index finds") {
+  // 600 leads, one in five an Öztürk: newest first, a page fills within a few rows, so the
+  // list tests each row's text; under a sort by name it collects the index's matches first.
+  ManualClock clock;
+  auto core = memory_core(clock);
+  std::vector<std::string> created;
+  for (int i = 0; i < 600; ++i) {
+    std::string name = (i % 5 == 0 ? "Ayşe Öztürk " : "Mehmet Yılmaz ") + std::to_string(i);
+    Json reply = core->call("lead.create", {{"name", name}, {"city", i % 10 == 0 ? "İzmir" : "Bursa"}});
+    REQUIRE_MESSAGE(!reply.contains("error"), reply.dump());
+    created.push_back(name);
+    clock.advance_ms(1000);
+  }
+  auto expected = [&](auto match, bool newest_first, std::size_t offset, std::size_t limit) {
+    std::vector<std::string> all;
+    for (int i = 0; i < 600; ++i) {
+      int k = newest_first ? 599 - i : i;
+      if (match(k)) all.push_back(created[k]);
+    }
+    std::vector<std::string> page;
+    for (std::size_t i = offset; i < all.size() && page.size() < limit; ++i) page.push_back(all[i]);
+    return std::make_pair(page, static_cast<int64_t>(all.size()));
+  };
+  auto check = [&](const std::string& query, const std::string& sort, std::size_t offset, std::size_t limit,
+                   auto match) {
+    CAPTURE(query);
+    CAPTURE(sort);
+    CAPTURE(offset);
+    Json reply = core->call("lead.list", {{"query", query}, {"sort", sort}, {"offset", offset}, {"limit", limit}});
+    REQUIRE_MESSAGE(!reply.contains("error"), reply.dump());
+    auto [page, count] = expected(match, sort[0] == '-', offset, limit);
+    CHECK(names(reply) == page);
+    CHECK(reply["total"] == count);
+  };
+  auto ozturk = [](int k) { return k % 5 == 0; };
+  auto izmir_ozturk = [](int k) { return k % 10 == 0; };
+  for (const char* sort : {"-created_at", "created_at", "-updated_at"}) {
+    check("öztürk", sort, 0, 10, ozturk);
+    check("ÖZTÜRK", sort, 55, 10, ozturk);
+    check("öz", sort, 0, 7, ozturk);  // a 2-letter word
+    check("öztürk izmir", sort, 0, 5, izmir_ozturk);
+    check("iz ayşe", sort, 3, 5, izmir_ozturk);
+    check("öztürk yılmaz", sort, 0, 5, [](int) { return false; });
+    check("ztür", sort, 115, 10, ozturk);  // the last page, partly filled
+  }
+  // The same queries where the index's match set drives the list.
+  Json by_name = core->call("lead.list", {{"query", "öztürk"}, {"sort", "name"}, {"limit", 200}});
+  CHECK(by_name["total"] == 120);
+  Json newest = core->call("lead.list", {{"query", "öztürk"}, {"sort", "-created_at"}, {"limit", 200}});
+  CHECK(newest["total"] == 120);
+  auto a = names(by_name), b = names(newest);
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  CHECK(a == b);
+  // With another filter the index's set is used again: the same answer.
+  Json filtered = core->call("lead.list", {{"query", "öztürk"}, {"status", "new"}, {"limit", 3}});
+  CHECK(filtered["total"] == 120);
+  CHECK(names(filtered) == expected(ozturk, true, 0, 3).first);
 }
