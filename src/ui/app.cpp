@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include <utility>
+
 #include "ui/item_registry.hpp"
 
 namespace kervan::ui {
@@ -146,8 +148,11 @@ void App::draw() {
                            {Tab::my_day, "tab.my_day", "my_day"},
                            {Tab::contacts, "tab.contacts", "contacts"},
                            {Tab::companies, "tab.companies", "companies"}};
+    // A record opened while this frame draws (a link in a view) selects its tab next frame:
+    // the tab may come before the view in this loop.
+    const int switching = std::exchange(switch_to_, -1);
     for (const auto& t : tabs) {
-      ImGuiTabItemFlags tab_flags = switch_to_ == static_cast<int>(t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
+      ImGuiTabItemFlags tab_flags = switching == static_cast<int>(t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
       std::string label = std::string(T(t.key)) + "###" + t.id;
       bool open = ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags);
       item_registry_label_last_item(label.c_str());
@@ -176,7 +181,6 @@ void App::draw() {
       }
       ImGui::EndTabItem();
     }
-    switch_to_ = -1;
     ImGui::EndTabBar();
   }
   ImGui::End();

@@ -12,13 +12,6 @@ async function drawn(t, page) {
   }
 }
 
-// Makes the app draw frames (a mouse move somewhere neutral) and waits until it drew them, so
-// the next widget positions read come from a frame drawn after everything done so far.
-async function fresh(t, page) {
-  await page.mouse.move(2, 2 + Math.random());
-  await drawn(t, page);
-}
-
 async function drag(t, page, from, to) {
   await page.mouse.move(from.x + 20, from.y + 10);
   await drawn(t, page);
@@ -74,7 +67,7 @@ export const tests = [
         // The won card leaves its column and the cards below it move up: take the next card's
         // place from a frame drawn after that, not from one drawn before the board reloaded.
         await t.waitFor(page, async () => !(await t.items(page)).some((i) => i.label === 'card:Örme makinesi'), 'won card off the board');
-        await fresh(t, page);
+        await t.settle(page);
 
         // Lost: drop, a reason is required.
         await drag(t, page, await t.waitForItem(page, (i) => i.label === 'card:Yedek parça'),

@@ -89,12 +89,16 @@ export const tests = [
           deals.items[0].company_id === lead.company_id, `deal from the conversion: ${JSON.stringify(deals.items[0])}`);
 
         // Links both ways: the lead shows its contact; the contact shows its company and lead.
+        // Each step waits for a label only the new screen has (the lead form also has a
+        // "Firma: ..." button), then for a frame drawn after it, before clicking on it.
         await t.clickLabel(page, 'Kişi: Gülşen Ünal');
-        await t.waitForItem(page, (i) => i.label === 'Kişiyi düzenle' || i.label.startsWith('Firma: Akın Tekstil'));
+        await t.waitForItem(page, (i) => i.label.startsWith('Kaynak kayıt: Gülşen Ünal ·'));
+        await t.settle(page);
         await t.clickLabel(page, 'Firma: Akın Tekstil Tic. Ltd. Şti.');
         await t.waitForItem(page, (i) => i.label === 'Kişi: Gülşen Ünal');
+        await t.settle(page);
         await t.clickLabel(page, 'Kaynak kayıt: Gülşen Ünal');
-        await t.waitForItem(page, (i) => i.label.startsWith('Kişi: Gülşen Ünal'));
+        await t.waitForItem(page, (i) => i.label.startsWith('Kişi: Gülşen Ünal') && i.window.includes('form_panel'));
 
         const counts = await page.evaluate(async () => ({
           contacts: (await window.kervan.call('contact.list', {})).total,

@@ -30,8 +30,7 @@ export const tests = [
 
           await t.typeText(page, 'Şükrü Işık');
           await t.press(page, 'Tab');
-          active = await t.focusedItem(page);
-          t.assert(active && active.label === 'Company', `Tab moves to Company, got ${active && active.label}`);
+          await t.waitFor(page, async () => (await t.focusedItem(page))?.label === 'Company', 'Tab moves to Company');
           await t.typeText(page, 'Öztürk Gıda San. ve Tic. A.Ş.');
           await t.press(page, 'Tab');
           await t.typeText(page, 'Satın Alma Müdürü');
@@ -66,15 +65,17 @@ export const tests = [
 
           // Search box: Ctrl+F, then a plain-ASCII query finds the Turkish name.
           await t.press(page, 'Control+f');
-          active = await t.focusedItem(page);
-          t.assert(active && active.label === 'Search', `Ctrl+F focuses search, got ${active && active.label}`);
+          await t.waitFor(page, async () => (await t.focusedItem(page))?.label === 'Search', 'Ctrl+F focuses search');
           await t.typeText(page, 'sukru isik');
-          await t.waitForItem(page, (i) => i.label === 'Şükrü Işık');
-          let rows = await rowLabels(t, page);
-          t.assert(!rows.includes('Çiğdem Ünlü Öğüt'), `only the match is listed: ${rows}`);
+          // Both names are listed before the search: wait for the filtered list itself.
+          const only = (shown, hidden) => async () => {
+            const rows = await rowLabels(t, page);
+            return rows.includes(shown) && !rows.includes(hidden);
+          };
+          await t.waitFor(page, only('Şükrü Işık', 'Çiğdem Ünlü Öğüt'), 'only the match is listed');
           for (let i = 0; i < 10; i++) await t.press(page, 'Backspace');
           await t.typeText(page, 'ISIK');
-          await t.waitForItem(page, (i) => i.label === 'Şükrü Işık');
+          await t.waitFor(page, only('Şükrü Işık', 'Çiğdem Ünlü Öğüt'), 'upper-case ASCII finds the Turkish name');
           await page.evaluate(() => window.kervan.flush());
         });
 
@@ -85,9 +86,10 @@ export const tests = [
           await t.waitForItem(page, (i) => i.label === 'Çiğdem Ünlü Öğüt');
           await t.clickLabel(page, 'Search');
           await t.typeText(page, 'öğüt');
-          await t.waitForItem(page, (i) => i.label === 'Çiğdem Ünlü Öğüt');
-          const rows = await rowLabels(t, page);
-          t.assert(!rows.includes('Şükrü Işık'), `search after restart: ${rows}`);
+          await t.waitFor(page, async () => {
+            const rows = await rowLabels(t, page);
+            return rows.includes('Çiğdem Ünlü Öğüt') && !rows.includes('Şükrü Işık');
+          }, 'search after restart lists only the match');
         });
       } finally {
         fs.rmSync(profile, { recursive: true, force: true });

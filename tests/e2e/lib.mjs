@@ -86,6 +86,19 @@ export async function openApp(page, url) {
   await waitForItem(page, (i) => i.label === 'Save' || i.label === 'Kaydet');
 }
 
+// Makes the app draw `frames` frames without touching mouse or keyboard (a window resize event
+// wakes the main loop; ImGui sees no input), and waits until they are drawn: widget positions
+// and the state read after this come from frames drawn after everything done so far.
+export async function settle(page, frames = 2, timeoutMs = 5000) {
+  const start = await page.evaluate(() => window.kervan.ui.frames());
+  await page.evaluate(() => window.dispatchEvent(new Event('resize')));
+  for (const until = Date.now() + timeoutMs; Date.now() < until;) {
+    if (await page.evaluate(() => window.kervan.ui.frames()) >= start + frames) return;
+    await sleep(16);
+  }
+  throw new Error(`the app drew no ${frames} frames in ${timeoutMs} ms`);
+}
+
 export async function items(page) {
   return page.evaluate(() => window.kervan.ui.items());
 }
