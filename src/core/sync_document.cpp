@@ -248,6 +248,15 @@ struct DepthCheck : nlohmann::json_sax<Json> {
   }
 };
 
+// Refuses text that is not JSON or nests too deep, with the place of the first problem as a
+// parser reports it. Returns when the text is fine.
+void check_json_text(std::string_view text) {
+  DepthCheck check;
+  Json::sax_parse(text, &check);
+  if (check.too_deep) refuse("too_deep", "The file nests deeper than " + std::to_string(kMaxDepth) + " levels", "");
+  if (check.error_byte) refuse("invalid_json", "The file is not valid JSON near byte " + std::to_string(check.error_byte), "");
+}
+
 }  // namespace
 
 bool is_stamp_text(std::string_view text) {
@@ -258,9 +267,7 @@ bool is_stamp_text(std::string_view text) {
 
 Json parse_sync_text(std::string_view text) {
   if (!text::is_valid_utf8(text)) refuse("invalid_utf8", "The file is not valid UTF-8", "");
-  DepthCheck depth;
-  Json::sax_parse(text, &depth);
-  if (depth.too_deep) refuse("too_deep", "The file nests deeper than " + std::to_string(kMaxDepth) + " levels", "");
+  check_json_text(text);
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
@@ -403,8 +410,15 @@ Element items_of(const Json& array) {
   return [&array](std::size_t i) { return std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &array[i]); };
 }
 
-// Splitting text already checked to be JSON (DepthCheck) into values, without parsing them.
+// Splitting the text into values without parsing them. Each value is parsed alone later; the
+// framing between them (colons, commas, brackets) and the nesting depth are checked here. On
+// any problem the whole text is checked by a parser (check_json_text), which names the place.
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+[[noreturn]] void refuse_broken_text(std::string_view text) {
+  check_json_text(text);
+  refuse("invalid_json", "The file is not valid JSON", "");  // the scan saw a problem the parser did not
+}
 
 std::size_t skip_space(std::string_view t, std::size_t i) {
   while (i < t.size() && is_space(t[i])) ++i;
@@ -419,8 +433,10 @@ std::size_t skip_string(std::string_view t, std::size_t i) {  // t[i] == '"'; re
   return t.size();
 }
 
-// The end of the value that starts at i.
-std::size_t skip_value(std::string_view t, std::size_t i) {
+// The end of the value that starts at i; `deepest` is how deep its arrays and objects nest
+// (0 for a plain value).
+std::size_t skip_value(std::string_view t, std::size_t i, int& deepest) {
+  deepest = 0;
   if (i >= t.size()) return i;
   if (t[i] == '"') return skip_string(t, i);
   if (t[i] != '{' && t[i] != '[') {
@@ -434,7 +450,7 @@ std::size_t skip_value(std::string_view t, std::size_t i) {
       i = skip_string(t, i);
       continue;
     }
-    if (c == '{' || c == '[') ++depth;
+    if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
     else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
     ++i;
   }
@@ -445,25 +461,39 @@ struct Span {
   std::size_t begin = 0, end = 0;
 };
 
-// The items of the array at `at` (text known to be JSON).
-std::vector<Span> array_items(std::string_view t, std::size_t at) {
+// The items of the array that starts at `at` and ends before `end`: each item followed by a
+// comma or by the closing bracket.
+std::vector<Span> array_items(std::string_view t, std::size_t at, std::size_t end) {
   std::vector<Span> items;
   std::size_t i = skip_space(t, at + 1);
-  if (i < t.size() && t[i] == ']') return items;
-  while (i < t.size()) {
-    i = skip_space(t, i);
-    std::size_t end = skip_value(t, i);
-    items.push_back({i, end});
-    i = skip_space(t, end);
-    if (i >= t.size() || t[i] != ',') break;
-    ++i;
+  if (i < t.size() && t[i] == ']') {
+    if (i + 1 != end) refuse_broken_text(t);
+    return items;
   }
-  return items;
+  for (;;) {
+    i = skip_space(t, i);
+    int deepest = 0;
+    std::size_t item_end = skip_value(t, i, deepest);
+    if (item_end == i) refuse_broken_text(t);  // nothing where an item belongs
+    items.push_back({i, item_end});
+    i = skip_space(t, item_end);
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == ']' && i + 1 == end) return items;
+    refuse_broken_text(t);
+  }
 }
 
-// One value of checked text, parsed alone (a v0 record upgraded).
+// One value of the text, parsed alone (a v0 record upgraded).
 std::shared_ptr<const Json> parse_span(std::string_view t, Span s, bool upgrade_record) {
-  auto value = std::make_shared<Json>(Json::parse(t.substr(s.begin, s.end - s.begin)));
+  std::shared_ptr<Json> value;
+  try {
+    value = std::make_shared<Json>(Json::parse(t.substr(s.begin, s.end - s.begin)));
+  } catch (const Json::parse_error&) {
+    refuse_broken_text(t);
+  }
   if (upgrade_record && value->is_object() && value->contains("fields") && (*value)["fields"].is_object()) {
     for (auto& [name, entry] : (*value)["fields"].items()) {
       if (entry.is_array() && entry.size() == 2) entry = Json{{"value", entry[0]}, {"stamp", entry[1]}};
@@ -487,40 +517,58 @@ SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms) {
 
 SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms) {
   if (!text::is_valid_utf8(text)) refuse("invalid_utf8", "The file is not valid UTF-8", "");
-  DepthCheck check;
-  Json::sax_parse(text, &check);
-  if (check.too_deep) refuse("too_deep", "The file nests deeper than " + std::to_string(kMaxDepth) + " levels", "");
-  if (check.error_byte) refuse("invalid_json", "The file is not valid JSON near byte " + std::to_string(check.error_byte), "");
-
-  // The top level: each member parsed, except the items of the two lists, which are only located.
+  // The top level: each member parsed, except the items of the two lists, which are only located
+  // here and parsed one at a time by the readers below (a whole 100k file is never one tree).
   Json skeleton;
   std::vector<Span> record_items, tombstone_items;
   bool records_listed = false, tombstones_listed = false;
   std::size_t i = skip_space(text, 0);
-  if (text[i] != '{') {
-    skeleton = Json::array();  // not an object: refused below as not a sync file
+  if (i >= text.size() || text[i] != '{') {
+    check_json_text(text);
+    skeleton = Json::array();  // JSON but not an object: refused below as not a sync file
   } else {
     skeleton = Json::object();
     i = skip_space(text, i + 1);
-    while (i < text.size() && text[i] == '"') {
+    bool closed = i < text.size() && text[i] == '}';
+    while (!closed) {
+      if (i >= text.size() || text[i] != '"') refuse_broken_text(text);
       std::size_t key_end = skip_string(text, i);
-      std::string key = Json::parse(text.substr(i, key_end - i)).get<std::string>();
+      std::string key;
+      try {
+        key = Json::parse(text.substr(i, key_end - i)).get<std::string>();
+      } catch (const Json::exception&) {
+        refuse_broken_text(text);
+      }
       i = skip_space(text, key_end);
-      i = skip_space(text, i + 1);  // the colon
-      std::size_t end = skip_value(text, i);
+      if (i >= text.size() || text[i] != ':') refuse_broken_text(text);
+      i = skip_space(text, i + 1);
+      int deepest = 0;
+      std::size_t end = skip_value(text, i, deepest);
+      if (end == i || 1 + deepest > kMaxDepth) refuse_broken_text(text);
       bool list = (key == "records" || key == "tombstones") && text[i] == '[';
       if (list) {
-        (key == "records" ? record_items : tombstone_items) = array_items(text, i);
+        (key == "records" ? record_items : tombstone_items) = array_items(text, i, end);
         (key == "records" ? records_listed : tombstones_listed) = true;
         skeleton[key] = Json::array();
       } else {
         if (key == "records") records_listed = false;
         if (key == "tombstones") tombstones_listed = false;
-        skeleton[key] = Json::parse(text.substr(i, end - i));
+        try {
+          skeleton[key] = Json::parse(text.substr(i, end - i));
+        } catch (const Json::parse_error&) {
+          refuse_broken_text(text);
+        }
       }
       i = skip_space(text, end);
-      if (i < text.size() && text[i] == ',') i = skip_space(text, i + 1);
+      if (i < text.size() && text[i] == ',') {
+        i = skip_space(text, i + 1);
+      } else if (i < text.size() && text[i] == '}') {
+        closed = true;
+      } else {
+        refuse_broken_text(text);
+      }
     }
+    if (skip_space(text, i + 1) != text.size()) refuse_broken_text(text);  // nothing after the object
   }
   int version = check_sync_version(skeleton);
   if (version < kSyncFormatVersion) skeleton["version"] = kSyncFormatVersion;

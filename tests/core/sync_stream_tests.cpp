@@ -300,6 +300,62 @@ TEST_CASE("the streamed import refuses as the tree import does, naming the place
   }
 }
 
+TEST_CASE("the streamed import finds every break in the file's framing and reports it where a parser does") {
+  FileDevice a("frame");
+  fill(a, 3);
+  const std::string text = a.streamed(Json::object(), -1);
+  Device b;
+  std::string before = b.digest();
+  auto expect_refused = [&](const std::string& broken, const std::string& what) {
+    CAPTURE(what);
+    Json r = b.core->import_sync_text(broken, false);
+    REQUIRE(r.contains("error"));
+    bool deep = false;
+    std::size_t byte = 0;
+    try {
+      (void)Json::parse(broken);
+      deep = true;  // valid JSON: only the nesting can be wrong
+    } catch (const Json::parse_error& e) {
+      byte = e.byte;
+    }
+    if (deep) {
+      CHECK(error_code(r) == "too_deep");
+    } else {
+      CHECK(error_code(r) == "invalid_json");
+      CHECK(r["error"]["message"].get<std::string>().find("near byte " + std::to_string(byte)) != std::string::npos);
+    }
+    CHECK(b.digest() == before);  // nothing imported
+  };
+  auto at = [&](const std::string& needle) {
+    std::size_t p = text.find(needle);
+    REQUIRE(p != std::string::npos);
+    return p;
+  };
+  std::string t = text;
+  std::size_t second = at("},{\"entity\"");  // between two records
+  expect_refused(t.substr(0, second + 1) + " " + t.substr(second + 2), "records without a comma");
+  expect_refused(t.substr(0, second + 1) + ",," + t.substr(second + 2), "two commas");
+  std::size_t end_records = at("}],");
+  expect_refused(t.substr(0, end_records + 1) + "," + t.substr(end_records + 1), "a comma before the closing bracket");
+  std::size_t colon = at("\"format\":") + 8;
+  expect_refused(t.substr(0, colon) + " " + t.substr(colon + 1), "a member without its colon");
+  expect_refused(t + " x", "something after the object");
+  expect_refused(t + "{}", "a second object");
+  expect_refused(t.substr(0, t.size() - 1), "the object not closed");
+  expect_refused(t.substr(0, t.size() / 2), "cut in the middle of a record");
+  std::size_t value = at("\"value\":");
+  expect_refused(t.substr(0, value) + "\"value\": tru" + t.substr(value + 8 + 5), "a word that is not JSON in a record");
+  // Nested 40 deep inside a record: valid JSON, too deep for a sync file.
+  expect_refused(t.substr(0, second + 3) + "\"deep\":" + std::string(40, '[') + std::string(40, ']') + "," +
+                     t.substr(second + 3),
+                 "an array nested 40 deep in a record");
+  expect_refused(t.substr(0, 1) + "\"deep\":" + std::string(40, '[') + std::string(40, ']') + "," + t.substr(1),
+                 "an array nested 40 deep at the top");
+  // The same text unbroken imports.
+  Json ok = b.core->import_sync_text(text, true);
+  CHECK_FALSE(ok.contains("error"));
+}
+
 TEST_CASE("clamped stamps are reported once, in file order, and the records stored clamped") {
   Device a, b;
   a.clock.advance_ms(72LL * 3600 * 1000);  // a's clock is three days ahead of b's
