@@ -316,13 +316,41 @@ void refresh_dedupe_keys(Database& db, std::string_view entity, std::string_view
 
 void rebuild_dedupe_keys(Database& db) {
   db.exec("DELETE FROM dedupe_hashes; DELETE FROM dedupe_record_keys;");
+  // Both tables start empty: no old keys to read or compare. The hashes are gathered first and
+  // inserted in key order, which at 100k records (about 1M hashes) is far cheaper than
+  // inserting each record's hashes at random places of the b-tree.
+  struct Hash {
+    int64_t hash;
+    int64_t entity;
+    std::size_t id;  // into ids
+  };
+  std::vector<std::string> ids;
+  std::vector<Hash> hashes;
+  Statement keep(db, "INSERT INTO dedupe_record_keys(entity, record, hashes) VALUES(?1, uuid_blob(?2), ?3)");
   for (const RecordType* type : {&lead_type(), &contact_type(), &company_type()}) {
-    std::vector<std::string> ids;
-    Statement list(db, "SELECT id FROM " + std::string(type->table));
+    const int64_t code = entity_code(type->entity);
+    std::size_t first = ids.size();
+    Statement list(db, "SELECT id FROM " + std::string(type->table) + " ORDER BY id");
     while (list.step()) ids.push_back(list.column_text(0));
-    for (const auto& id : ids) {
-      if (auto record = find_record(db, *type, id)) refresh_dedupe_keys(db, type->entity, id, *record);
+    for (std::size_t i = first; i < ids.size(); ++i) {
+      auto record = find_record(db, *type, ids[i]);
+      if (!record) continue;
+      std::vector<int64_t> own = sorted_hashes(keys_of(db, type->entity, *record));
+      if (own.empty()) continue;
+      keep.bind(1, code).bind(2, ids[i]).bind_blob(3, pack_hashes(own)).run();
+      keep.reset();
+      for (int64_t h : own) hashes.push_back({h, code, i});
     }
+  }
+  std::sort(hashes.begin(), hashes.end(), [&](const Hash& a, const Hash& b) {
+    if (a.hash != b.hash) return a.hash < b.hash;
+    if (a.entity != b.entity) return a.entity < b.entity;
+    return ids[a.id] < ids[b.id];
+  });
+  Statement add(db, "INSERT OR IGNORE INTO dedupe_hashes(hash, entity, record) VALUES(?1, ?2, uuid_blob(?3))");
+  for (const Hash& h : hashes) {
+    add.bind(1, h.hash).bind(2, h.entity).bind(3, ids[h.id]).run();
+    add.reset();
   }
 }
 
