@@ -5,8 +5,9 @@
 // and import, every dashboard report (report.<name>), the app's compressed size, and the same
 // core operations natively. Prints one table of medians; ratios come from the same run. Not a
 // test: nothing here passes or fails. --only reports measures start-up and the reports alone,
-// --only sync start-up and the full export/import.
-//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR] [--only reports|sync]
+// --only sync start-up and the full export/import, --only ui everything but the reports and the
+// export/import.
+//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR] [--only reports|sync|ui]
 //                      [--record-size 65536]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -148,6 +149,36 @@ async function metrics(cdp) {
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
+// The browser's own cost of showing WebGL frames on this machine: a blank canvas as large as
+// the app's, cleared each animation frame, in a page of the same browser. Main-thread busy per
+// frame: a floor no app drawing into that canvas goes below.
+async function blankCanvasBusy(context) {
+  const page = await context.newPage();
+  try {
+    const size = await page.evaluate(() => [window.innerWidth, window.innerHeight]);
+    await page.setContent(`<body style="margin:0"><canvas width="${size[0]}" height="${size[1]}"></canvas></body>`);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const frames = 60;
+    const before = await metrics(cdp);
+    await page.evaluate((n) => new Promise((done) => {
+      const gl = document.querySelector('canvas').getContext('webgl2', { antialias: false, alpha: false });
+      let k = 0;
+      const frame = () => {
+        gl.clearColor(0.06, 0.06, 0.07, 1);
+        gl.clear(gl.COLOR_BUFFER_BIT);
+        if (++k < n) requestAnimationFrame(frame); else done();
+      };
+      requestAnimationFrame(frame);
+    }), frames);
+    const after = await metrics(cdp);
+    await cdp.detach();
+    return ((after.TaskDuration - before.TaskDuration) * 1000) / frames;
+  } finally {
+    await page.close();
+  }
+}
+
 // Full JSON export and import in the page.
 async function syncRuns(s, size) {
   // Full JSON export and import: streamed (window.kervan.exportSync/importSync) when the build
@@ -233,30 +264,7 @@ async function browserRuns(site, size) {
     await t.waitForItem(s.page, (i) => i.label === 'Save');
 
     // Each report through the page's bridge, as the dashboard calls it.
-    const reports = await s.page.evaluate(async ({ calls, runs }) => {
-      const out = {};
-      for (const [label, name, args] of calls) {
-        const times = [];
-        for (let i = 0; i < runs; i++) {
-          const t0 = performance.now();
-          const r = await window.kervan.call(name, args);
-          times.push(performance.now() - t0);
-          if (r.error) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
-        }
-        out[label] = times;
-      }
-      return out;
-    }, { calls: reportCalls, runs });
-    for (const [label] of reportCalls) {
-      const wasm = median(reports[label]), native = nativeReport[`${label} ${size}`];
-      row(label, size, wasm, 'ms', `(native ${native.toFixed(2)} ms, wasm/native ${(wasm / native).toFixed(2)}×)`);
-    }
-    // What the dashboard would cost in one frame if it refreshed every report at once after a
-    // change (it does not: it brings them up to date in turns, within 8 ms per frame).
-    const dashboard = ['report.team', 'report.pipeline', 'report.results', 'report.forecast', 'report.funnel',
-      'report.forecast_history (6, as the dashboard)'];
-    row('dashboard: all its reports one after another', size, dashboard.reduce((sum, label) => sum + median(reports[label]), 0), 'ms',
-      '(sum of the medians above)');
+    if (only !== 'ui') await pageReports(s, size);
     if (only === 'reports') return;
 
     // Durable save of one lead, and the raw cost of putting as many records into IndexedDB.
@@ -318,6 +326,7 @@ async function browserRuns(site, size) {
     await s.page.mouse.move(table.x + 40, table.y + 60);
     const m0 = await metrics(cdp);
     const f0 = await s.page.evaluate(() => window.kervan.ui.frames());
+    const p0 = await s.page.evaluate(() => window.kervan.ui.frameTimes());
     for (let i = 0; i < 60; i++) {
       await s.page.mouse.wheel(0, i % 20 < 10 ? 120 : -120);
       await t.sleep(16);
@@ -325,7 +334,15 @@ async function browserRuns(site, size) {
     await t.sleep(300);
     const m1 = await metrics(cdp);
     const f1 = await s.page.evaluate(() => window.kervan.ui.frames());
-    row('frame while scrolling (main-thread busy per frame)', size, ((m1.TaskDuration - m0.TaskDuration) * 1000) / Math.max(1, f1 - f0), 'ms', `(${f1 - f0} frames)`);
+    const p1 = await s.page.evaluate(() => window.kervan.ui.frameTimes());
+    const scrolled = Math.max(1, f1 - f0);
+    row('frame while scrolling (main-thread busy per frame)', size, ((m1.TaskDuration - m0.TaskDuration) * 1000) / scrolled, 'ms', `(${f1 - f0} frames)`);
+    // The same frames split: the app's own work (views, list queries, ImGui's draw lists), then
+    // handing the draw lists to WebGL; the rest of the busy time is the browser's.
+    row('  of which the app builds the frame', size, (p1.app - p0.app) / scrolled, 'ms');
+    row('  of which WebGL calls', size, (p1.gl - p0.gl) / scrolled, 'ms');
+    row('  a blank WebGL canvas of the same size, busy per frame', size, await blankCanvasBusy(s.context), 'ms',
+      '(the browser\'s floor for any frame)');
     const sorts = [];
     for (const label of ['Company', 'Full name', 'City', 'Created']) {
       const before = await metrics(cdp);
@@ -343,7 +360,7 @@ async function browserRuns(site, size) {
     const idle1 = await metrics(cdp);
     row('main-thread busy while idle', size, ((idle1.TaskDuration - idle0.TaskDuration) / 10) * 100, '%');
 
-    await syncRuns(s, size);
+    if (only !== 'ui') await syncRuns(s, size);
     await cdp.detach();
   } finally {
     await s.context.close();
@@ -351,9 +368,37 @@ async function browserRuns(site, size) {
   }
 }
 
+// Each report through the page's bridge, as the dashboard calls it, against its native time.
+async function pageReports(s, size) {
+  const reports = await s.page.evaluate(async ({ calls, runs }) => {
+    const out = {};
+    for (const [label, name, args] of calls) {
+      const times = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        const r = await window.kervan.call(name, args);
+        times.push(performance.now() - t0);
+        if (r.error) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
+      }
+      out[label] = times;
+    }
+    return out;
+  }, { calls: reportCalls, runs });
+  for (const [label] of reportCalls) {
+    const wasm = median(reports[label]), native = nativeReport[`${label} ${size}`];
+    row(label, size, wasm, 'ms', `(native ${native.toFixed(2)} ms, wasm/native ${(wasm / native).toFixed(2)}×)`);
+  }
+  // What the dashboard would cost in one frame if it refreshed every report at once after a
+  // change (it does not: it brings them up to date in turns, within 8 ms per frame).
+  const dashboard = ['report.team', 'report.pipeline', 'report.results', 'report.forecast', 'report.funnel',
+    'report.forecast_history (6, as the dashboard)'];
+  row('dashboard: all its reports one after another', size, dashboard.reduce((sum, label) => sum + median(reports[label]), 0), 'ms',
+    '(sum of the medians above)');
+}
+
 async function nativeRuns(db, size) {
   if (only === 'sync') return;
-  for (const [label, name, args] of reportCalls) {
+  for (const [label, name, args] of only === 'ui' ? [] : reportCalls) {
     const times = await nativeTimes(db, Array.from({ length: runs + 1 }, () => ({ command: name, args })));
     nativeReport[`${label} ${size}`] = median(times.slice(1));  // the first call also opens the file
     row(`native: ${label}`, size, nativeReport[`${label} ${size}`], 'ms');

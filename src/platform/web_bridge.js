@@ -275,6 +275,8 @@
       // The widgets of the last drawn frame: [{label, id, window, x, y, w, h, active, focused}].
       items: function () { return JSON.parse(UTF8ToString(Module._kervan_ui_items())); },
       frames: function () { return Module._kervan_frames_drawn(); },
+      // Summed ms of all drawn frames: {app: the app's own work, gl: handing them to WebGL}.
+      frameTimes: function () { return { app: Module._kervan_frame_ms(0), gl: Module._kervan_frame_ms(1) }; },
       clipboard: function () { return bridge.clipboard; }
     }
   };

@@ -127,9 +127,11 @@ void App::draw() {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
+  // No background of its own: the platform clears the screen in the colour it would have had
+  // (main_web.cpp). In software WebGL every full-screen pass costs several ms a frame.
   ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                            ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
-                           ImGuiWindowFlags_NoBringToFrontOnFocus;
+                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
   ImGui::Begin("Kervan", nullptr, flags);
   draw_menu_bar();
   handle_shortcuts();

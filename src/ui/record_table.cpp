@@ -106,7 +106,7 @@ void RecordTable::draw() {
     ImGui::TextDisabled("%s", query_.empty() && filters.empty() ? T("table.empty") : T("table.no_match"));
   }
 
-  ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+  ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersInnerV |
                           ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_Reorderable |
                           ImGuiTableFlags_Hideable | ImGuiTableFlags_SizingStretchProp;
   const auto& columns = config_.columns;
