@@ -53,19 +53,28 @@ imgui_dir=$(ls -d "$out"/imgui-*/ | head -1)
 sqlite_dir=$(ls -d "$out"/sqlite3-*/ | head -1)
 ln -sfn "$imgui_dir" "$out/imgui"
 
-if [ ! -f "$out/sqlite/sqlite3.c" ]; then
+# The amalgamation's parser and keyword table are generated with the grammar options Kervan
+# builds SQLite with (scripts/sqlite-grammar-options.txt); it is made again when they change.
+sqlite_flags=$(sed -e 's/#.*//' "$root/scripts/sqlite-grammar-options.txt" | awk 'NF{printf "-D%s ", $1}')
+if [ ! -f "$out/sqlite/sqlite3.c" ] || [ "$(cat "$out/sqlite/options" 2>/dev/null)" != "$sqlite_flags" ]; then
+  rm -rf "$out/sqlite-build" "$out/sqlite"
   mkdir -p "$out/sqlite-build" "$out/sqlite"
-  (cd "$out/sqlite-build" && "$sqlite_dir/configure" --quiet >/dev/null && make -s sqlite3.c >/dev/null)
+  (cd "$out/sqlite-build" && "$sqlite_dir/configure" --quiet >/dev/null \
+    && make -s sqlite3.c OPT_FEATURE_FLAGS="$sqlite_flags" >/dev/null)
   cp "$out/sqlite-build/sqlite3.c" "$out/sqlite-build/sqlite3.h" "$out/sqlite/"
+  echo "$sqlite_flags" > "$out/sqlite/options"
 fi
 
-# Font: DejaVu Sans cut to Latin, Latin-1, Latin Extended-A (Turkish), punctuation and
-# currency signs (₺ €), and the arrows/triangles ImGui uses for sort indicators.
-font_ranges_id=2  # bump when the ranges change
+# Font: DejaVu Sans cut to Latin, Latin-1, Latin Extended-A (Turkish and most European names),
+# general punctuation, currency signs (₺ €) and the few arrows, comparison signs, shapes and
+# check marks the interface writes (the glyph ranges in src/platform/main_web.cpp). ImGui 1.90
+# applies no kerning or substitutions, so the layout tables (GPOS, GSUB, GDEF, MATH) are left out.
+font_ranges_id=3  # bump when the ranges change
 if [ ! -f "$out/fonts/kervan-sans-$font_ranges_id.ttf" ]; then
   mkdir -p "$out/fonts"
   pyftsubset /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
-    --unicodes="U+0020-007E,U+00A0-00FF,U+0100-017F,U+2000-206F,U+20A0-20CF,U+2190-21FF,U+25A0-25FF,U+2713,U+2714,U+2717" \
+    --unicodes="U+0020-007E,U+00A0-017F,U+2000-206F,U+20A0-20CF,U+2190-2195,U+2260,U+2264,U+2265,U+25A0,U+25A1,U+25B2,U+25B6,U+25BC,U+25C0,U+25CB,U+25CF,U+2713,U+2714,U+2717" \
+    --layout-features='' --drop-tables+=GPOS,GSUB,GDEF,MATH \
     --output-file="$out/fonts/kervan-sans-$font_ranges_id.ttf" --no-hinting --desubroutinize 2>/dev/null
 fi
 cp "$out/fonts/kervan-sans-$font_ranges_id.ttf" "$out/fonts/kervan-sans.ttf"

@@ -88,10 +88,13 @@ WebApp* g = nullptr;
   __builtin_trap();
 }
 
-// Glyphs the subset font carries: Latin, Latin-1, Latin Extended-A (Turkish), punctuation,
-// currency signs, arrows, geometric shapes, check marks.
+// Glyphs the subset font carries (scripts/fetch-sources.sh): Latin, Latin-1, Latin Extended-A
+// (Turkish and most European names), general punctuation, currency signs, and the few arrows,
+// comparison signs, shapes and check marks the interface writes.
 const ImWchar kGlyphRanges[] = {0x0020, 0x007E, 0x00A0, 0x017F, 0x2000, 0x206F, 0x20A0, 0x20CF,
-                                0x2190, 0x21FF, 0x25A0, 0x25FF, 0x2713, 0x2717, 0};
+                                0x2190, 0x2195, 0x2260, 0x2260, 0x2264, 0x2265, 0x25A0, 0x25A1,
+                                0x25B2, 0x25B2, 0x25B6, 0x25B6, 0x25BC, 0x25BC, 0x25C0, 0x25C0,
+                                0x25CB, 0x25CB, 0x25CF, 0x25CF, 0x2713, 0x2714, 0x2717, 0x2717, 0};
 
 void apply_pixel_ratio(float ratio) {
   ImGuiIO& io = ImGui::GetIO();
