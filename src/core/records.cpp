@@ -427,11 +427,11 @@ int64_t count_rows(Database& db, const std::string& sql, const std::vector<std::
   return count.column_int(0);
 }
 
-// Sorts that follow when rows were written, which a word's matches do not depend on: walking
-// them, the matches come at about their overall rate.
-bool sort_ignores_text(std::string_view sort) {
+// The sort by creation time (indexed), which a word's matches mostly do not depend on: walking
+// it, the matches come at about their overall rate.
+bool sort_by_creation(std::string_view sort) {
   if (!sort.empty() && sort[0] == '-') sort.remove_prefix(1);
-  return sort == "created_at" || sort == "updated_at";
+  return sort == "created_at";
 }
 
 }  // namespace
@@ -443,6 +443,9 @@ Json list_records(Database& db, const RecordType& type, std::string where, std::
   // (a 1-letter word matches nearly every row) and a list shows "1000+" anyway.
   int64_t cap = std::max<int64_t>(kSearchCountCap, offset + limit);
   int64_t matches = -1;  // rows the index query matches, up to what is counted
+  bool walk = false;       // dense matches: first try the sort order's first rows, text tested
+  std::string walk_where;
+  std::vector<std::string> walk_params;
   std::string match = index_query(db, table, search, where, params);
   bool other_filters = !where.empty();
   if (!match.empty()) {
@@ -450,7 +453,7 @@ Json list_records(Database& db, const RecordType& type, std::string where, std::
     // count far enough to know whether they are that dense (a count is cheaper than the set).
     // Past 10 × cap, counting would cost more than the walk saves.
     int64_t dense_from = INT64_MAX;
-    if (!other_filters && sort_ignores_text(sort)) {
+    if (!other_filters && sort_by_creation(sort)) {
       int64_t rows = count_rows(db, "SELECT max(rowid) FROM " + table, {});  // >= the rows, cheap
       double from = static_cast<double>(offset + limit) * static_cast<double>(rows) / kSearchWalkRows + 1;
       if (from <= static_cast<double>(10 * cap)) dense_from = static_cast<int64_t>(from);
@@ -462,26 +465,46 @@ Json list_records(Database& db, const RecordType& type, std::string where, std::
     if (matches >= dense_from) {
       // Each word is a substring of the row's folded text exactly where the index matches it
       // (every value in the text ends with a space, so a 2-letter word always begins a trigram).
+      // Only the first kSearchWalkRows rows of the sort order are read: matches that cluster
+      // elsewhere (an old trade show's name, newest first) fall back to the match set below.
+      walk_where = where;
+      walk_params = params;
+      bool newest_first = sort[0] == '-';
+      Statement edge(db, "SELECT created_at FROM " + table + " ORDER BY created_at" + (newest_first ? " DESC" : "") +
+                             " LIMIT 1 OFFSET " + std::to_string(kSearchWalkRows - 1));
+      if (edge.step()) {  // the walk stops at the creation time of that row (all its ties included)
+        walk_params.push_back(edge.column_text(0));
+        walk_where += std::string(" AND created_at ") + (newest_first ? ">=" : "<=") + " ?" +
+                      std::to_string(walk_params.size());
+      }
       for (const auto* list : {&search.words, &search.pairs}) {
         for (const auto& word : *list) {
-          params.push_back(word);
-          where += " AND instr(search_text, ?" + std::to_string(params.size()) + ") > 0";
+          walk_params.push_back(word);
+          walk_where += " AND instr(search_text, ?" + std::to_string(walk_params.size()) + ") > 0";
         }
       }
-    } else {
-      // Many matches: walk the sort order's index and test each row against the match set,
-      // which stops after a page; few: read just the matches and sort them.
-      add_match_filter(table, match, matches > kSearchCountCap, where, params);
+      walk = true;
     }
+    // Many matches: walk the sort order's index and test each row against the match set, which
+    // stops after a page; few: read just the matches and sort them.
+    add_match_filter(table, match, matches > kSearchCountCap, where, params);
   }
+  auto read_page = [&](const std::string& from, const std::vector<std::string>& values) {
+    Statement st(db, "SELECT " + type.select_columns() + from + order + " LIMIT ?" + std::to_string(values.size() + 1) +
+                         " OFFSET ?" + std::to_string(values.size() + 2));
+    for (std::size_t i = 0; i < values.size(); ++i) st.bind(static_cast<int>(i + 1), values[i]);
+    st.bind(static_cast<int>(values.size() + 1), limit);
+    st.bind(static_cast<int>(values.size() + 2), offset);
+    Json page = Json::array();
+    while (st.step()) page.push_back(read_row(st, type));
+    return page;
+  };
   std::string from = " FROM " + table + " WHERE 1" + where;
-  Statement st(db, "SELECT " + type.select_columns() + from + order + " LIMIT ?" + std::to_string(params.size() + 1) +
-                       " OFFSET ?" + std::to_string(params.size() + 2));
-  for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i + 1), params[i]);
-  st.bind(static_cast<int>(params.size() + 1), limit);
-  st.bind(static_cast<int>(params.size() + 2), offset);
   Json items = Json::array();
-  while (st.step()) items.push_back(read_row(st, type));
+  if (walk) items = read_page(" FROM " + table + " WHERE 1" + walk_where, walk_params);
+  // A full page from the walk holds exactly the first matches in sort order; anything less may
+  // have stopped short of matches further on.
+  if (!walk || static_cast<int64_t>(items.size()) < limit) items = read_page(from, params);
 
   int64_t total = 0;
   if (static_cast<int64_t>(items.size()) < limit && (offset == 0 || !items.empty())) {

@@ -133,9 +133,10 @@ std::string order_by(const RecordType& type, std::string_view sort, const std::v
 // Matches a search counts before it stops: total is then this (or offset + limit if more).
 constexpr int64_t kSearchCountCap = 1000;
 
-// A search whose matches are dense enough that the newest-first walk fills the page within
-// this many rows reads the rows in sort order and tests their text, instead of collecting
-// every match from the index first (which, for a word in 15 % of 100k leads, cost 3/4 of it).
+// A search whose matches are dense enough that the newest-first walk should fill the page
+// within this many rows reads those rows in sort order and tests their text, instead of
+// collecting every match from the index first (which, for a word in 15 % of 100k leads, cost
+// 3/4 of it). If they do not fill the page, the match set answers after all.
 constexpr int64_t kSearchWalkRows = 2000;
 
 // Runs a counted, paged list query: {"items", "total", "limit", "offset", "sort"}. With a

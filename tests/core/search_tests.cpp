@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/database.hpp"
+#include "core/records.hpp"
 #include "core/schema.hpp"
 #include "test_support.hpp"
 
@@ -234,4 +235,29 @@ TEST_CASE("search: dense matches under a sort by time read rows in order and fin
   Json filtered = core->call("lead.list", {{"query", "öztürk"}, {"status", "new"}, {"limit", 3}});
   CHECK(filtered["total"] == 120);
   CHECK(names(filtered) == expected(ozturk, true, 0, 3).first);
+}
+
+TEST_CASE("search: dense matches clustered away from the newest rows are still found, in order") {
+  // 2,300 leads; the 150 oldest come from one trade show. Newest first, the walk of the first
+  // kSearchWalkRows rows finds none of them: the match set answers instead.
+  ManualClock clock;
+  auto core = memory_core(clock);
+  REQUIRE(kSearchWalkRows <= 2300 - 150);
+  for (int i = 0; i < 2300; ++i) {
+    Json lead = {{"name", "Ziyaretçi " + std::to_string(i)}};
+    if (i < 150) lead["event"] = "Agroexpo 2025";
+    Json reply = core->call("lead.create", lead);
+    REQUIRE_MESSAGE(!reply.contains("error"), reply.dump());
+    clock.advance_ms(1000);
+  }
+  Json newest = core->call("lead.list", {{"query", "agroexpo"}, {"limit", 5}});
+  CHECK(newest["total"] == 150);
+  CHECK(names(newest) == std::vector<std::string>{"Ziyaretçi 149", "Ziyaretçi 148", "Ziyaretçi 147", "Ziyaretçi 146",
+                                                  "Ziyaretçi 145"});
+  Json oldest = core->call("lead.list", {{"query", "agroexpo"}, {"sort", "created_at"}, {"limit", 5}, {"offset", 10}});
+  CHECK(names(oldest) == std::vector<std::string>{"Ziyaretçi 10", "Ziyaretçi 11", "Ziyaretçi 12", "Ziyaretçi 13",
+                                                  "Ziyaretçi 14"});
+  Json last = core->call("lead.list", {{"query", "agroexpo"}, {"limit", 100}, {"offset", 100}});
+  CHECK(last["items"].size() == 50);
+  CHECK(last["total"] == 150);
 }
