@@ -22,7 +22,7 @@
 #include "ui/item_registry.hpp"
 
 EM_JS(void, kervan_js_ready, (const char* device_id), { Module.kervanBridge.ready(UTF8ToString(device_id)); });
-EM_JS(void, kervan_js_load_image, (), { Module.kervanBridge.loadImage(); });
+EM_JS(int, kervan_js_load_image, (), { return Module.kervanBridge.loadImage() ? 1 : 0; });
 // True while a save is in flight and young (page_sync.js): the frame waits for it.
 EM_JS(int, kervan_js_hold_frame, (), { return KervanStorage.holdFrame() ? 1 : 0; });
 EM_JS(void, kervan_js_fatal, (const char* message), { Module.kervanBridge.fatal(UTF8ToString(message)); });
@@ -301,7 +301,10 @@ int main() {
   std::set_terminate(on_terminate);
   g = new WebApp();
   kervan::platform::page_vfs_install(&kervan::platform::hand_pages_to_storage);
-  kervan_js_load_image();
+  if (!kervan_js_load_image()) {
+    kervan_js_fatal("There is not enough memory to open the saved data.");
+    return 1;
+  }
   g->platform.set_database_path(kDatabasePath);
   try {
     kervan::CoreOptions options;

@@ -75,7 +75,8 @@ var KervanPageStore = (function () {
 
   // Checks a stored image. Returns {size, generation, recordSize, problem, fill(target),
   // image()}: problem is '' for a sound image, else plain words on what is wrong; fill() copies
-  // the records into `target` (size bytes, zeroed: holes stay zero), image() into a new array.
+  // the records into `target` (size bytes, any content: holes become zeros), image() into a new
+  // array.
   // The records are not copied here: at 100,000 leads the image is about 464 MB, and the
   // start copies it once, straight into the module's memory.
   function assemble(meta, records) {
@@ -108,12 +109,18 @@ var KervanPageStore = (function () {
     if (newer) problems.push(newer + ' blocks are newer than the saved state (an interrupted write)');
     if (wrongLength) problems.push(wrongLength + ' blocks have the wrong length');
     if (size > 0 && head !== SQLITE_MAGIC) problems.push('the data does not start like a database');
+    // Writes every byte of target: records in key order, zeros in any hole between them.
     function fill(target) {
+      var next = 0;
       for (var j = 0; j < used.length; j++) {
+        var at = used[j].n * R;
         var want = recordLength(size, used[j].n, R);
         var bytes = new Uint8Array(used[j].d, 0, Math.min(want, used[j].d.byteLength));
-        target.set(bytes, used[j].n * R);
+        if (at > next) target.fill(0, next, at);
+        target.set(bytes, at);
+        next = Math.max(next, at + bytes.length);
       }
+      if (next < size) target.fill(0, next, size);
     }
     return {
       size: size, generation: meta.generation, recordSize: R, problem: problems.join('; '), fill: fill,

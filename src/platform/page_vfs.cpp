@@ -4,15 +4,53 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cstdlib>
 #include <set>
 #include <vector>
 
 namespace kervan::platform {
 namespace {
 
+// The image's bytes: a growable buffer whose resize() leaves new bytes unset. The loaded image
+// is copied over whole right after its resize, and a zeroing std::vector spent about 0.9 s of
+// start-up on it at 100,000 leads (466 MB); growth by SQLite zeroes explicitly (grow()).
+class ImageBytes {
+ public:
+  ImageBytes() = default;
+  ImageBytes(const ImageBytes&) = delete;
+  ImageBytes& operator=(const ImageBytes&) = delete;
+  ~ImageBytes() { std::free(data_); }
+
+  uint8_t* data() { return data_; }
+  const uint8_t* data() const { return data_; }
+  uint64_t size() const { return size_; }
+  uint64_t capacity() const { return capacity_; }
+  // Room for `wanted` bytes, keeping the first size() of them. False (nothing changed) when
+  // the memory cannot be had.
+  [[nodiscard]] bool reserve(uint64_t wanted) {
+    if (wanted <= capacity_) return true;
+    if (wanted > SIZE_MAX) return false;
+    void* moved = std::realloc(data_, static_cast<std::size_t>(wanted));
+    if (!moved) return false;
+    data_ = static_cast<uint8_t*>(moved);
+    capacity_ = wanted;
+    return true;
+  }
+  [[nodiscard]] bool resize(uint64_t new_size) {
+    if (!reserve(new_size)) return false;
+    size_ = new_size;
+    return true;
+  }
+
+ private:
+  uint8_t* data_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t capacity_ = 0;
+};
+
 // The one database image every main-database file of this VFS opens.
 struct Image {
-  std::vector<uint8_t> bytes;
+  ImageBytes bytes;
   std::set<uint32_t> dirty;  // blocks written since the last hand-out
   bool read_only = false;
   int files_locked = 0;      // open files holding any lock
@@ -59,7 +97,7 @@ int file_close(sqlite3_file* file) {
 }
 
 int file_read(sqlite3_file*, void* out, int amount, sqlite3_int64 offset) {
-  const std::vector<uint8_t>& bytes = image().bytes;
+  const ImageBytes& bytes = image().bytes;
   auto want = static_cast<uint64_t>(amount);
   auto start = static_cast<uint64_t>(offset);
   uint64_t available = start < bytes.size() ? std::min<uint64_t>(want, bytes.size() - start) : 0;
@@ -75,28 +113,33 @@ int file_read(sqlite3_file*, void* out, int amount, sqlite3_int64 offset) {
 // the first page added after a start (464 MB and about 0.6 s at 100,000 leads, inside the
 // save's SQLite transaction), needing twice the image's memory while it does. With 1/8 (at
 // least 4 MiB) of room the image is copied once per 1/8 of growth.
-void reserve_room(std::vector<uint8_t>& bytes, uint64_t needed) {
-  if (needed <= bytes.capacity()) return;
-  bytes.reserve(std::max<uint64_t>(needed + needed / 8, needed + (uint64_t{4} << 20)));
+// False when not even `needed` bytes can be had.
+bool reserve_room(ImageBytes& bytes, uint64_t needed) {
+  if (needed <= bytes.capacity()) return true;
+  return bytes.reserve(std::max<uint64_t>(needed + needed / 8, needed + (uint64_t{4} << 20))) ||
+         bytes.reserve(needed);
 }
 
 // Grows the image to `new_size` with zeros. The bytes between the old end and the new one
 // are part of the file even if SQLite never writes them (a page allocated and freed again in
 // one transaction is not written; a rollback may extend the file by writing its last page
 // only), so their blocks are changed too: otherwise the stored image would have a hole.
-void grow(uint64_t new_size) {
-  std::vector<uint8_t>& bytes = image().bytes;
+// False (nothing changed) when the memory cannot be had.
+bool grow(uint64_t new_size) {
+  ImageBytes& bytes = image().bytes;
   uint64_t old_size = bytes.size();
-  if (new_size <= old_size) return;
-  reserve_room(bytes, new_size);
-  bytes.resize(new_size);
+  if (new_size <= old_size) return true;
+  if (!reserve_room(bytes, new_size) || !bytes.resize(new_size)) return false;
+  std::memset(bytes.data() + old_size, 0, new_size - old_size);
   mark_dirty(old_size, new_size - old_size);
+  return true;
 }
 
 int file_write(sqlite3_file*, const void* data, int amount, sqlite3_int64 offset) {
   auto start = static_cast<uint64_t>(offset);
   auto size = static_cast<uint64_t>(amount);
-  grow(start + size);
+  // Out of memory is the browser tab's "disk full": SQLite rolls the transaction back.
+  if (!grow(start + size)) return SQLITE_FULL;
   std::memcpy(image().bytes.data() + start, data, size);
   mark_dirty(start, size);
   return SQLITE_OK;
@@ -105,11 +148,8 @@ int file_write(sqlite3_file*, const void* data, int amount, sqlite3_int64 offset
 int file_truncate(sqlite3_file*, sqlite3_int64 size) {
   Image& img = image();
   auto new_size = static_cast<uint64_t>(size);
-  if (new_size >= img.bytes.size()) {
-    grow(new_size);
-    return SQLITE_OK;
-  }
-  img.bytes.resize(new_size);
+  if (new_size >= img.bytes.size()) return grow(new_size) ? SQLITE_OK : SQLITE_FULL;
+  (void)img.bytes.resize(new_size);  // shrinking needs no memory
   // Blocks past the end are dropped by the size; a shortened last block must be rewritten.
   uint64_t blocks = (new_size + kPageBlockSize - 1) / kPageBlockSize;
   img.dirty.erase(img.dirty.lower_bound(static_cast<uint32_t>(blocks)), img.dirty.end());
@@ -215,9 +255,12 @@ void page_vfs_install(PageCommitHandler on_commit) {
 }
 
 uint8_t* page_vfs_reserve(uint64_t size) {
-  reserve_room(image().bytes, size);
-  image().bytes.resize(size);
-  return image().bytes.data();
+  ImageBytes& bytes = image().bytes;
+  uint64_t old_size = bytes.size();
+  if (!reserve_room(bytes, size) || !bytes.resize(size)) return nullptr;
+  // A first load copies over every byte; a catch-up copies only the changed records.
+  if (old_size > 0 && size > old_size) std::memset(bytes.data() + old_size, 0, size - old_size);
+  return bytes.data();
 }
 
 void page_vfs_set_read_only(bool read_only) { image().read_only = read_only; }

@@ -20,7 +20,9 @@ using PageCommitHandler = void (*)(const uint8_t* image, uint64_t size, const ui
 void page_vfs_install(PageCommitHandler on_commit);
 
 // Makes room for an image of `size` bytes (loaded from storage) and returns where to copy
-// it. Only while no connection holds a lock (between commands).
+// it. Into an empty image (the first load) the bytes are not zeroed: the caller writes all of
+// them. Growth of a loaded image (a catch-up) reads as zeros. Only while no connection holds a
+// lock (between commands). Null, with the image unchanged, when the memory cannot be had.
 uint8_t* page_vfs_reserve(uint64_t size);
 
 // Read-only: any attempt to start a write transaction fails with SQLITE_BUSY.

@@ -20,17 +20,21 @@
   });
   ready.catch(function () {});
 
+  // Storage reports can come before the module is instantiated (the store is read while it
+  // loads): it is called only once its runtime is up (emscripten's runtimeInitialized); main()
+  // reads the storage state itself when it starts.
   function wake(frames) {
-    if (Module._kervan_wake) Module._kervan_wake(frames || 3);
+    if (runtimeInitialized && Module._kervan_wake) Module._kervan_wake(frames || 3);
   }
 
   // What KervanStorage needs from the module.
   storage.hooks.wake = wake;
   storage.hooks.ready = function () { return bridge.started; };
   storage.hooks.isIdle = function () { return Module._kervan_image_idle() !== 0; };
-  storage.hooks.setReadOnly = function (flag) { Module._kervan_set_read_only(flag ? 1 : 0); };
+  storage.hooks.setReadOnly = function (flag) { if (runtimeInitialized) Module._kervan_set_read_only(flag ? 1 : 0); };
   storage.hooks.applyBlocks = function (size, records, recordSize) {
     var base = Module._kervan_image_reserve(size);
+    if (!base) throw new Error('There is not enough memory for the saved data (' + Math.round(size / 1048576) + ' MB)');
     for (var i = 0; i < records.length; i++) {
       var r = records[i];
       var bytes = new Uint8Array(r.d);
@@ -50,17 +54,20 @@
   bridge.statusJson = function () { return JSON.stringify(storage.status()); };
   bridge.waitDurable = storage.waitDurable;
   // The image loaded before main(): copied into the VFS by main_web.cpp.
+  // False when the module cannot get the memory for the image.
   bridge.loadImage = function () {
     var image = storage.takeImage();
-    if (!image) return;
+    if (!image) return true;
     // The bytes of a migrated file, or the checked records of the store (copied once, here).
     var bytes = image instanceof Uint8Array;
     var size = bytes ? image.length : image.size;
-    if (!size) return;
+    if (!size) return true;
     var base = Module._kervan_image_reserve(size);
+    if (!base) return false;
     // HEAPU8 is read after the reserve: growing the memory replaces it.
     if (bytes) HEAPU8.set(image, base);
     else image.fill(HEAPU8.subarray(base, base + size));
+    return true;
   };
   bridge.allocString = function (text) {
     var size = lengthBytesUTF8(text) + 1;
@@ -105,11 +112,13 @@
   }
 
   // Storage: the stored image is read (and checked) before main() runs; a run dependency
-  // holds main() back until then.
+  // holds main() back until then. The read starts now, while the module is still being
+  // downloaded and compiled, not after (preRun runs only once the module is instantiated).
+  var storageStarted = storage.start();
   Module.preRun = Module.preRun || [];
   Module.preRun.push(function () {
     addRunDependency('kervan-load-data');
-    storage.start().then(function () { removeRunDependency('kervan-load-data'); });
+    storageStarted.then(function () { removeRunDependency('kervan-load-data'); });
   });
 
   // Input: wake the main loop on anything the user does.
