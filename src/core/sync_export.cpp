@@ -9,8 +9,10 @@
 // byte for byte what dumping the whole document as one tree gave (keys in the same order).
 #include <algorithm>
 #include <map>
+#include <iterator>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
@@ -24,13 +26,14 @@ namespace kervan {
 namespace {
 
 // Records and tombstones changed after `since` here: written (stamp) or received (seen mark).
-void select_changed(Database& db, ChangeLog& changes, const std::string& since, std::map<std::string, std::set<std::string>>& records,
-                    std::map<RecordKey, std::string>& tombstones) {
-  for (const auto& [entity, id] : changes.stamped_after(since)) records[entity].insert(id);
+// An id may be listed twice (stamped and seen); the plan's walk keeps it once.
+void select_changed(Database& db, ChangeLog& changes, const std::string& since,
+                    std::map<std::string, std::vector<std::string>>& records, std::map<RecordKey, std::string>& tombstones) {
+  for (const auto& [entity, id] : changes.stamped_after(since)) records[entity].push_back(id);
   Statement tombs(db, "SELECT entity, record_id, stamp FROM tombstones WHERE stamp > ?1");
   tombs.bind(1, since);
   while (tombs.step()) tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
-  for (const auto& [entity, id] : records_seen_after(db, since)) records[entity].insert(id);
+  for (const auto& [entity, id] : records_seen_after(db, since)) records[entity].push_back(id);
 }
 
 // Which rows exist and what their references point at: ids and reference values only, read
@@ -246,7 +249,7 @@ constexpr std::size_t kScanFrom = 512;
 SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
   SyncExportPlan plan;
   plan.since = since;
-  std::map<std::string, std::set<std::string>> selected;  // entity -> ids
+  std::map<std::string, std::vector<std::string>> selected;  // entity -> ids
   RefIndex index(ctx.db);
   if (since.empty()) {
     // Rows never written (the pipeline and lists every database starts with) are the same on
@@ -257,8 +260,8 @@ SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
       while (st.step()) stamped[st.column_text(0)].push_back(st.column_text(1));
     }
     for (const auto& e : sync_entities()) {
-      for (const auto& id : stamped[e.name]) {
-        if (index.find(e, id)) selected[e.name].insert(id);
+      for (auto& id : stamped[e.name]) {
+        if (index.find(e, id)) selected[e.name].push_back(std::move(id));
       }
     }
     Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
@@ -273,19 +276,16 @@ SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
   for (auto& [entity, ids] : selected) {
     const SyncEntity* e = find_sync_entity(entity);
     if (!e) continue;
-    for (const auto& id : ids) pending.push_back({e, id});
+    for (auto& id : ids) pending.push_back({e, std::move(id)});
     ids.clear();
   }
-  std::map<const SyncEntity*, std::set<std::string>*> going;  // plan.records by entity
-  auto going_of = [&](const SyncEntity* e) -> std::set<std::string>& {
-    auto [it, fresh] = going.try_emplace(e, nullptr);
-    if (fresh) it->second = &plan.records[e->name];
-    return *it->second;
-  };
+  // Hash sets while walking, ordered once at the end: with ordered sets, comparing ids took a
+  // quarter of a full export at 100k.
+  std::map<const SyncEntity*, std::unordered_set<std::string>> going;
   while (!pending.empty()) {
     auto [e, id] = std::move(pending.back());
     pending.pop_back();
-    std::set<std::string>& ids = going_of(e);
+    std::unordered_set<std::string>& ids = going[e];
     if (ids.count(id)) continue;
     const RefIndex::Refs* refs = index.find(*e, id);
     if (!refs) {  // deleted since: its tombstone travels instead
@@ -304,11 +304,17 @@ SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
         plan.tombstones[{target, target_id}] = stamp;
       }
     }
-    ids.insert(id);
+    ids.insert(std::move(id));
   }
-  for (auto it = plan.records.begin(); it != plan.records.end();) {
-    plan.record_count += it->second.size();
-    it = it->second.empty() ? plan.records.erase(it) : std::next(it);
+  for (auto& [e, ids] : going) {
+    if (ids.empty()) continue;
+    std::vector<std::string> sorted;
+    sorted.reserve(ids.size());
+    while (!ids.empty()) sorted.push_back(std::move(ids.extract(ids.begin()).value()));
+    std::sort(sorted.begin(), sorted.end());
+    plan.record_count += sorted.size();
+    // Built from sorted ids, each goes in at the end without a search.
+    plan.records[e->name] = std::set<std::string>(std::make_move_iterator(sorted.begin()), std::make_move_iterator(sorted.end()));
   }
   for (const auto& [key, stamp] : plan.tombstones) {
     const SyncEntity* e = find_sync_entity(key.first);

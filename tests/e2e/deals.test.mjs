@@ -2,27 +2,20 @@
 // amount asked) and onto Lost (reason asked); column totals equal the sum of their cards.
 import fs from 'node:fs';
 
-// Waits until the app drew two frames after the last input (at most 1 s), so a slow frame on
-// a loaded machine cannot swallow a step of the drag (ImGui sees the mouse once per frame).
-async function drawn(t, page) {
-  const start = await page.evaluate(() => window.kervan.ui.frames());
-  for (const until = Date.now() + 1000; Date.now() < until;) {
-    if (await page.evaluate(() => window.kervan.ui.frames()) >= start + 2) return;
-    await t.sleep(16);
-  }
-}
-
+// A person's drag, each step followed by frames drawn after it (settle() throws if none come),
+// so a slow frame on a loaded machine cannot swallow a step (ImGui sees the mouse once per
+// frame).
 async function drag(t, page, from, to) {
   await page.mouse.move(from.x + 20, from.y + 10);
-  await drawn(t, page);
+  await t.settle(page);
   await page.mouse.down();
-  await drawn(t, page);
+  await t.settle(page);
   await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 });
-  await drawn(t, page);
+  await t.settle(page);
   await page.mouse.move(to.x + 30, to.y + Math.min(80, to.h / 2), { steps: 10 });
-  await drawn(t, page);
+  await t.settle(page);
   await page.mouse.up();
-  await drawn(t, page);
+  await t.settle(page);
 }
 
 export const tests = [
