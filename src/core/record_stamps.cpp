@@ -95,7 +95,16 @@ std::string ChangeLog::unpack(const Stamp& stamp) {
 
 FieldStamps ChangeLog::unpack(const Packed& packed) {
   FieldStamps out;
-  for (const auto& [field, stamp] : packed) out[text_of(fields_, field)] = unpack(stamp);
+  // A record's fields mostly share one stamp: its text is made once, not once per field.
+  const Stamp* made = nullptr;
+  std::string text;
+  for (const auto& [field, stamp] : packed) {
+    if (!made || stamp.wall != made->wall || stamp.counter != made->counter || stamp.device != made->device) {
+      text = unpack(stamp);
+      made = &stamp;
+    }
+    out.emplace(text_of(fields_, field), text);
+  }
   return out;
 }
 
