@@ -260,9 +260,14 @@ void check_json_text(std::string_view text) {
 }  // namespace
 
 bool is_stamp_text(std::string_view text) {
-  auto stamp = HlcStamp::parse(text);
-  return stamp && !stamp->device.empty() && stamp->device.size() <= 64 && stamp->to_string() == text &&
-         text::is_valid_utf8(stamp->device);
+  // What HlcStamp::parse reads and to_string writes back unchanged: 15 digits, ':', 5 digits,
+  // ':', a device id of 1 to 64 bytes of UTF-8. Checked in place: every field of every record
+  // in a file carries a stamp, and parsing and formatting each took a tenth of an import.
+  if (text.size() < 23 || text.size() > 22 + 64 || text[15] != ':' || text[21] != ':') return false;
+  for (std::size_t i = 0; i < 21; ++i) {
+    if (i != 15 && (text[i] < '0' || text[i] > '9')) return false;
+  }
+  return text::is_valid_utf8(text.substr(22));
 }
 
 Json parse_sync_text(std::string_view text) {

@@ -5,7 +5,10 @@
 #include <regex>
 #include <set>
 
+#include "core/clock.hpp"
+#include "core/sync_document.hpp"
 #include "core/sync_entities.hpp"
+#include "core/text.hpp"
 #include "sync_test_support.hpp"
 
 namespace kervan::testing {
@@ -296,6 +299,46 @@ TEST_CASE("malformed documents are refused naming the place, and change nothing"
   CHECK(error_code(refused(b, {{"text", std::string(100, '[') + std::string(100, ']')}})) == "too_deep");
   CHECK(error_code(refused(b, {{"text", "{\"format\": \"kervan-sync\xff\"}"}})) == "invalid_utf8");
   CHECK(error_code(refused(b, {{"document", doc}, {"text", doc.dump()}})) == "required");
+}
+
+TEST_CASE("a stamp text is accepted exactly when it reads back unchanged") {
+  // The definition the in-place check replaced: parsed, non-empty device of at most 64 bytes
+  // of UTF-8, and written back byte for byte.
+  auto round_trip = [](std::string_view text) {
+    auto stamp = kervan::HlcStamp::parse(text);
+    return stamp && !stamp->device.empty() && stamp->device.size() <= 64 && stamp->to_string() == text &&
+           kervan::text::is_valid_utf8(stamp->device);
+  };
+  const std::string good = "001795683600000:00042:95a30d1e-3de6-4a98-8eac-ed2cb2b7df9a";
+  CHECK(kervan::is_stamp_text(good));
+  CHECK(kervan::is_stamp_text("001795683600000:00000:x"));
+  CHECK(kervan::is_stamp_text("001795683600000:00000:" + std::string(64, 'd')));
+  CHECK_FALSE(kervan::is_stamp_text("001795683600000:00000:" + std::string(65, 'd')));
+  CHECK_FALSE(kervan::is_stamp_text("001795683600000:00000:"));
+  CHECK_FALSE(kervan::is_stamp_text("01795683600000:00000:dev"));
+  CHECK_FALSE(kervan::is_stamp_text("+01795683600000:00000:dev"));
+  CHECK_FALSE(kervan::is_stamp_text("001795683600000:0000a:dev"));
+  CHECK_FALSE(kervan::is_stamp_text("001795683600000-00000:dev"));
+  CHECK_FALSE(kervan::is_stamp_text("001795683600000:00000:\xff"));
+  CHECK(kervan::is_stamp_text("001795683600000:00000:cihaz-\xc4\xb0"));
+  // Every one-byte change, deletion and insertion of a real stamp: both definitions agree.
+  const char replacements[] = {'0', '9', ':', 'a', '-', ' ', '+', '\0', '\xc4', '\xff'};
+  int accepted = 0, checked = 0;
+  for (std::size_t i = 0; i <= good.size(); ++i) {
+    std::vector<std::string> variants;
+    if (i < good.size()) variants.push_back(good.substr(0, i) + good.substr(i + 1));
+    for (char c : replacements) {
+      if (i < good.size()) variants.push_back(good.substr(0, i) + c + good.substr(i + 1));
+      variants.push_back(good.substr(0, i) + c + good.substr(i));
+    }
+    for (const auto& v : variants) {
+      CHECK_MESSAGE(kervan::is_stamp_text(v) == static_cast<bool>(round_trip(v)), v);
+      accepted += kervan::is_stamp_text(v);
+      ++checked;
+    }
+  }
+  CHECK(accepted > 100);  // the comparison covers accepted texts too, not only refused ones
+  CHECK(accepted < checked);
 }
 
 TEST_CASE("references: an unknown company is reported and not pointed at; a missing stage skips the record") {
