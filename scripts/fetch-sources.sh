@@ -53,6 +53,20 @@ imgui_dir=$(ls -d "$out"/imgui-*/ | head -1)
 sqlite_dir=$(ls -d "$out"/sqlite3-*/ | head -1)
 ln -sfn "$imgui_dir" "$out/imgui"
 
+# Kervan always adds its own font (embedded in the module), so ImGui's built-in ProggyClean
+# font is never used; but ImFontAtlas::Build() calls AddFontDefault() when no font was added,
+# which keeps the font's data linked (about 10 KB of the compressed download). That one call
+# becomes an assertion. Done once on the extracted source; fails if the line is not found.
+imgui_draw="$imgui_dir/imgui_draw.cpp"
+if ! grep -q 'KERVAN: no built-in font' "$imgui_draw"; then
+  if [ "$(grep -c '^        AddFontDefault();$' "$imgui_draw")" != 1 ]; then
+    echo "fetch-sources: the AddFontDefault() call in ImFontAtlas::Build() was not found in $imgui_draw" >&2
+    exit 1
+  fi
+  sed -i 's|^        AddFontDefault();$|        IM_ASSERT(0 \&\& "KERVAN: no built-in font, add one first");|' "$imgui_draw"
+  grep -q 'KERVAN: no built-in font' "$imgui_draw" || { echo "fetch-sources: editing $imgui_draw failed" >&2; exit 1; }
+fi
+
 # The amalgamation's parser and keyword table are generated with the grammar options Kervan
 # builds SQLite with (scripts/sqlite-grammar-options.txt); it is made again when they change.
 sqlite_flags=$(sed -e 's/#.*//' "$root/scripts/sqlite-grammar-options.txt" | awk 'NF{printf "-D%s ", $1}')

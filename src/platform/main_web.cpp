@@ -101,8 +101,11 @@ void apply_pixel_ratio(float ratio) {
   io.Fonts->Clear();
   ImFontConfig config;
   config.OversampleH = 2;
+  // The font is embedded in the module, so it cannot be missing; ImGui's built-in font is left
+  // out of the build (scripts/fetch-sources.sh), so there is nothing to fall back to.
   if (!io.Fonts->AddFontFromFileTTF(kFontPath, std::round(kBaseFontSize * ratio), &config, kGlyphRanges)) {
-    io.Fonts->AddFontDefault();
+    kervan_js_fatal("The interface font could not be loaded");
+    __builtin_trap();
   }
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
