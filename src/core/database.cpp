@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/change_log.hpp"
 #include "core/text.hpp"
 
@@ -67,7 +69,101 @@ void uuid_text_function(sqlite3_context* context, int, sqlite3_value** argv) {
   sqlite3_result_value(context, argv[0]);
 }
 
+// kervan_has_tag(tags, folded): 1 when the JSON array text `tags` holds a tag that folds to
+// `folded` (records.cpp: the tag filter). SQLite is built without its JSON functions, which
+// are a large part of its download size.
+void has_tag_function(sqlite3_context* context, int, sqlite3_value** argv) {
+  const unsigned char* tags = sqlite3_value_text(argv[0]);
+  const unsigned char* folded = sqlite3_value_text(argv[1]);
+  bool found = false;
+  if (tags && folded) {
+    std::string_view want(reinterpret_cast<const char*>(folded), static_cast<std::size_t>(sqlite3_value_bytes(argv[1])));
+    std::vector<std::string> items;
+    json_text_items(std::string_view(reinterpret_cast<const char*>(tags), static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))),
+                    items);
+    for (const auto& item : items) found = found || text::fold(item) == want;
+  }
+  sqlite3_result_int(context, found ? 1 : 0);
+}
+
+// kervan_json_array(a, b, ...): the same text as SQLite's json_array(a, b, ...) for NULL,
+// integer, real and text values (sync.digest's canonical rows, which must stay equal to what
+// earlier builds computed); a BLOB is refused as json_array refuses it.
+void json_array_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  sqlite3_str* out = sqlite3_str_new(sqlite3_context_db_handle(context));
+  sqlite3_str_appendchar(out, 1, '[');
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) sqlite3_str_appendchar(out, 1, ',');
+    switch (sqlite3_value_type(argv[i])) {
+      case SQLITE_NULL: sqlite3_str_appendall(out, "null"); break;
+      case SQLITE_INTEGER: sqlite3_str_appendall(out, reinterpret_cast<const char*>(sqlite3_value_text(argv[i]))); break;
+      case SQLITE_FLOAT: sqlite3_str_appendf(out, "%!0.15g", sqlite3_value_double(argv[i])); break;
+      case SQLITE_TEXT: {
+        // SQLite's escaping: " and \ with a backslash, \b \t \n \f \r, other control
+        // characters as \u00xx; everything else (UTF-8, ', DEL) as it is.
+        const auto* p = sqlite3_value_text(argv[i]);
+        int n = sqlite3_value_bytes(argv[i]);
+        sqlite3_str_appendchar(out, 1, '"');
+        for (int k = 0; k < n; ++k) {
+          unsigned char c = p[k];
+          static const char kShort[] = "\0\0\0\0\0\0\0\0btn\0fr";
+          if (c == '"' || c == '\\') {
+            sqlite3_str_appendchar(out, 1, '\\');
+            sqlite3_str_appendchar(out, 1, static_cast<char>(c));
+          } else if (c < 0x20 && c < sizeof(kShort) - 1 && kShort[c]) {
+            sqlite3_str_appendchar(out, 1, '\\');
+            sqlite3_str_appendchar(out, 1, kShort[c]);
+          } else if (c < 0x20) {
+            sqlite3_str_appendf(out, "\\u%04x", c);
+          } else {
+            sqlite3_str_appendchar(out, 1, static_cast<char>(c));
+          }
+        }
+        sqlite3_str_appendchar(out, 1, '"');
+        break;
+      }
+      default:
+        sqlite3_free(sqlite3_str_finish(out));
+        sqlite3_result_error(context, "JSON cannot hold BLOB values", -1);
+        return;
+    }
+  }
+  sqlite3_str_appendchar(out, 1, ']');
+  int length = sqlite3_str_length(out);
+  sqlite3_result_text(context, sqlite3_str_finish(out), length, sqlite3_free);
+}
+
 }  // namespace
+
+void json_text_items(std::string_view json, std::vector<std::string>& items) {
+  items.clear();
+  // Fast path for what Kervan writes: ["a","b"] without escapes or spaces.
+  std::size_t i = 0;
+  bool plain = json.size() >= 2 && json.front() == '[' && json.back() == ']';
+  for (i = 1; plain && i + 1 < json.size();) {
+    if (json[i] != '"') {
+      plain = false;
+      break;
+    }
+    std::size_t end = json.find_first_of("\\\"", i + 1);
+    if (end == std::string_view::npos || json[end] != '"') {
+      plain = false;
+      break;
+    }
+    items.emplace_back(json.substr(i + 1, end - i - 1));
+    i = end + 1;
+    if (json[i] == ',' && i + 2 < json.size()) ++i;
+    else if (i + 1 != json.size()) plain = false;
+  }
+  if (plain) return;
+  // Anything else (escapes, spaces): a full parse.
+  items.clear();
+  auto parsed = nlohmann::json::parse(json, nullptr, false);
+  if (!parsed.is_array()) return;
+  for (const auto& item : parsed) {
+    if (item.is_string()) items.push_back(item.get<std::string>());
+  }
+}
 
 Database::Database(const std::string& path) {
   int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -85,6 +181,10 @@ Database::Database(const std::string& path) {
                           nullptr, nullptr);
   sqlite3_create_function(db_, "uuid_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &uuid_text_function,
                           nullptr, nullptr);
+  sqlite3_create_function(db_, "kervan_has_tag", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &has_tag_function,
+                          nullptr, nullptr);
+  sqlite3_create_function(db_, "kervan_json_array", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                          &json_array_function, nullptr, nullptr);
   exec("PRAGMA foreign_keys = ON");
 }
 

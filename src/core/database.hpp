@@ -54,6 +54,11 @@ class Database {
   std::size_t idle_count_ = 0;
 };
 
+// The strings of a JSON array text such as a record's tags (["a","b"]) into `items`; other
+// items are skipped, and text that is not an array gives none. Kervan's own SQL functions
+// use it (kervan_has_tag), as SQLite is built without its JSON functions.
+void json_text_items(std::string_view json, std::vector<std::string>& items);
+
 // One prepared statement. Bind with 1-based indexes, step, read columns 0-based.
 class Statement {
  public:

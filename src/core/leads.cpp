@@ -2,6 +2,7 @@
 // (qualify, disqualify, reopen, convert, merge) lives in lead_lifecycle.cpp.
 #include <algorithm>
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -211,10 +212,29 @@ Json lead_facets(CommandContext& ctx, const Json& args) {
     while (st.step()) values.push_back({{"value", st.column_text(0)}, {"count", st.column_int(1)}});
     out[std::string(column) + "s"] = values;
   }
+  // Tags counted per folded form and shown as written last, in Turkish order: what SQL over
+  // json_each gave before SQLite was built without its JSON functions (a smaller download).
+  struct Tag {
+    std::string value;
+    int64_t count = 0;
+  };
+  std::map<std::string, Tag> by_folded;
+  std::vector<std::string> items;
+  Statement st(ctx.db, "SELECT tags FROM leads WHERE tags <> '[]'");
+  while (st.step()) {
+    json_text_items(st.column_text(0), items);
+    for (auto& item : items) {
+      Tag& tag = by_folded[text::fold(item)];
+      tag.value = std::move(item);
+      ++tag.count;
+    }
+  }
+  std::vector<const Tag*> sorted;
+  for (const auto& [folded, tag] : by_folded) sorted.push_back(&tag);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Tag* a, const Tag* b) { return text::compare_turkish(a->value, b->value) < 0; });
   Json tags = Json::array();
-  Statement st(ctx.db, "SELECT json_each.value, count(*) FROM leads, json_each(leads.tags) GROUP BY kervan_fold(json_each.value) "
-                       "ORDER BY json_each.value COLLATE TURKISH");
-  while (st.step()) tags.push_back({{"value", st.column_text(0)}, {"count", st.column_int(1)}});
+  for (const Tag* tag : sorted) tags.push_back({{"value", tag->value}, {"count", tag->count}});
   out["tags"] = tags;
   return out;
 }

@@ -64,6 +64,19 @@ std::map<std::string, SnapMonth> snapshot_months(const Json& snapshot, const std
   return out;
 }
 
+// Writes a snapshot's lines into forecast_snapshot_lines (migration 9), one row per line
+// object, missing figures as 0 and texts as "".
+void insert_snapshot_lines(Database& db, const std::string& snapshot_id, const Json& lines) {
+  Statement st(db, "INSERT INTO forecast_snapshot_lines VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  for (const auto& line : lines) {
+    if (!line.is_object()) continue;
+    st.bind(1, snapshot_id).bind(2, text_of(line, "month")).bind(3, text_of(line, "pipeline_id"));
+    st.bind(4, text_of(line, "owner")).bind(5, num(line, "count")).bind(6, num(line, "unweighted"));
+    st.bind(7, num(line, "weighted")).bind(8, num(line, "won")).run();
+    st.reset();
+  }
+}
+
 // The months a snapshot covers: its own month ("YYYY-MM") and the following ones.
 std::vector<std::string> month_keys(const std::string& month, int64_t count) {
   std::vector<std::string> keys;
@@ -136,6 +149,7 @@ Json report_snapshot(CommandContext& ctx, const Json& args) {
   row["months"] = months;
   row["lines"] = lines;
   insert_row(ctx, snapshot_table(), row);
+  insert_snapshot_lines(ctx.db, row["id"].get<std::string>(), row["lines"]);
   return Json{{"taken", true}, {"reason", nullptr}, {"snapshot", snapshot_view(row)}};
 }
 
@@ -270,6 +284,15 @@ Json report_forecast_history(CommandContext& ctx, const Json& args) {
 }
 
 }  // namespace
+
+void rebuild_forecast_snapshot_lines(Database& db) {
+  db.exec("DELETE FROM forecast_snapshot_lines");
+  Statement st(db, "SELECT id, lines FROM forecast_snapshots");
+  while (st.step()) {
+    Json lines = Json::parse(st.column_text(1), nullptr, false);
+    if (lines.is_array()) insert_snapshot_lines(db, st.column_text(0), lines);
+  }
+}
 
 void register_report_history_commands(CommandRegistry& registry) {
   registry.add({"report.snapshot",

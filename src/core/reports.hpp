@@ -238,6 +238,9 @@ std::vector<ForecastLine> forecast_lines(Database& db, const Frame& frame, int m
 
 }  // namespace report
 
+// Fills forecast_snapshot_lines from every snapshot's lines (migration 9). report_history.cpp
+void rebuild_forecast_snapshot_lines(Database& db);
+
 void register_report_history_commands(CommandRegistry& registry);  // report_history.cpp
 void register_report_result_commands(CommandRegistry& registry);   // report_results.cpp
 void register_report_funnel_commands(CommandRegistry& registry);    // report_funnel.cpp

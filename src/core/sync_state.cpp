@@ -75,7 +75,8 @@ std::vector<std::pair<std::string, std::string>> records_seen_after(Database& db
 
 namespace {
 
-// Rows of a query as JSON array texts (the query selects one json_array(...) column).
+// Rows of a query as JSON array texts (the query selects one kervan_json_array(...) column,
+// database.cpp: the same text as SQLite's json_array, which this build leaves out).
 std::vector<std::string> json_rows(Database& db, const std::string& sql) {
   std::vector<std::string> rows;
   Statement st(db, sql);
@@ -97,7 +98,7 @@ CanonicalState canonical_state(Database& db) {
   CanonicalState state;
   for (const auto& e : sync_entities()) {
     std::string cols = all_columns(db, e.table);
-    state.push_back({e.name, json_rows(db, "SELECT json_array(" + cols + ") FROM " + e.table + " WHERE " +
+    state.push_back({e.name, json_rows(db, "SELECT kervan_json_array(" + cols + ") FROM " + e.table + " WHERE " +
                                                e.row_filter + " ORDER BY 1")});
   }
   std::vector<std::string> stamps;
@@ -106,8 +107,8 @@ CanonicalState canonical_state(Database& db) {
   }
   std::sort(stamps.begin(), stamps.end());
   state.push_back({"field_stamps", stamps});
-  state.push_back({"tombstones", json_rows(db, "SELECT json_array(entity, record_id, stamp) FROM tombstones ORDER BY 1")});
-  state.push_back({"dedupe_keys", json_rows(db, "SELECT json_array(hash, entity, uuid_text(record)) FROM dedupe_hashes ORDER BY 1")});
+  state.push_back({"tombstones", json_rows(db, "SELECT kervan_json_array(entity, record_id, stamp) FROM tombstones ORDER BY 1")});
+  state.push_back({"dedupe_keys", json_rows(db, "SELECT kervan_json_array(hash, entity, uuid_text(record)) FROM dedupe_hashes ORDER BY 1")});
   return state;
 }
 

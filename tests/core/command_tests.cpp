@@ -56,7 +56,7 @@ TEST_CASE("app.info and app.commands describe the build") {
   Json info = core->call("app.info", {});
   CHECK(info["app"] == "Kervan");
   CHECK(info["version"] == kVersion);
-  CHECK(info["schema_version"] == 10);
+  CHECK(info["schema_version"] == 11);
   CHECK(info["schema_version"] == current_schema_version());
   CHECK(info["sqlite_version"] == "3.46.1");
   Json commands = core->call("app.commands", {})["commands"];

@@ -588,6 +588,50 @@ TEST_CASE("migration 9 turns the snapshots already taken into lines that forecas
   std::filesystem::remove(path);
 }
 
+TEST_CASE("migration 11 drops a version-10 database's JSON view and trigger; snapshots still get their lines") {
+  auto path = (std::filesystem::temp_directory_path() / "kervan-test-snapshot-lines-v10.db").string();
+  std::filesystem::remove(path);
+  ManualClock clock;  // 2026-11-26T09:00Z
+  {
+    Core core(path, CoreOptions{clock.source()});
+    make_deal(core, {{"name", "A"}, {"amount", 100000}, {"expected_close", "2026-12-10"}, {"owner", "Işıl"}});
+    ok(core.call("report.snapshot", Json::object()));
+  }
+  {
+    // What migration 9 created in a version-10 database (SQLite parses it without resolving
+    // json_each, so it can be created here, where it could not run).
+    Database db(path);
+    db.exec(R"sql(
+      CREATE VIEW forecast_snapshot_lines_in_json AS
+        SELECT s.id AS snapshot_id, coalesce(e.value ->> 'month', ''), coalesce(e.value ->> 'pipeline_id', ''),
+               coalesce(e.value ->> 'owner', ''), coalesce(e.value ->> 'count', 0),
+               coalesce(e.value ->> 'unweighted', 0), coalesce(e.value ->> 'weighted', 0),
+               coalesce(e.value ->> 'won', 0)
+        FROM forecast_snapshots s, json_each(s.lines) e WHERE e.type = 'object';
+      CREATE TRIGGER forecast_snapshot_lines_insert AFTER INSERT ON forecast_snapshots BEGIN
+        INSERT INTO forecast_snapshot_lines SELECT * FROM forecast_snapshot_lines_in_json WHERE snapshot_id = NEW.id;
+      END;
+      PRAGMA user_version = 10;
+    )sql");
+  }
+  Core core(path, CoreOptions{clock.source()});
+  Json before = ok(core.call("report.forecast_history", Json::object()));
+  set_time(clock, "2026-12-02T09:00:00Z");
+  ok(core.call("report.snapshot", Json::object()));
+  Json after = ok(core.call("report.forecast_history", Json::object()));
+  REQUIRE(after["snapshots"].size() == 2);
+  for (const char* key : {"forecast_unweighted", "forecast_weighted", "expected"}) {
+    CHECK(after["snapshots"][1]["months"][1][key] == before["snapshots"][0]["months"][1][key]);
+  }
+  CHECK(amount(after["snapshots"][0]["months"][0]["expected"]) == 10000);  // A: 100000 x 10%, December
+  Database db(path);
+  Statement st(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('forecast_snapshot_lines_in_json', "
+                   "'forecast_snapshot_lines_insert')");
+  st.step();
+  CHECK(st.column_int(0) == 0);
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("empty states say why instead of showing zeros or NaN") {
   auto core = memory_core();
   Json p = ok(core->call("report.pipeline", {}));

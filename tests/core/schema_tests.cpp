@@ -95,8 +95,9 @@ constexpr const char* kDropVersion7 = R"sql(
 )sql";
 
 // Turns a current database back into the version-5 layout (field_stamps, one row per field),
-// so migration 6 can be run on real data (after migrations 8 and 7 are undone).
-constexpr const char* kBackToVersion5 = R"sql(
+// so migration 6 can be run on real data (after migrations 8 and 7 are undone): this table,
+// filled by unpack_record_stamps, then kBackToVersion5.
+constexpr const char* kFieldStampsVersion5 = R"sql(
   CREATE TABLE field_stamps (
     entity    TEXT NOT NULL,
     record_id TEXT NOT NULL,
@@ -104,12 +105,31 @@ constexpr const char* kBackToVersion5 = R"sql(
     stamp     TEXT NOT NULL,
     PRIMARY KEY (entity, record_id, field)
   ) WITHOUT ROWID;
-  INSERT INTO field_stamps
-    SELECT r.entity, uuid_text(r.record), f.field,
-           printf('%015d:%05d:', g.value ->> 0, g.value ->> 1) || d.device_id
-    FROM record_stamps r, json_each(r.stamps) g, json_each(g.value) n
-         JOIN stamp_fields f ON f.no = n.value JOIN stamp_devices d ON d.no = g.value ->> 2
-    WHERE n.key >= 3;
+)sql";
+
+// One field_stamps row per field of each packed group [wall, counter, device no, field no...]
+// of record_stamps (migration 6's layout). In C++: SQLite is built without JSON functions.
+void unpack_record_stamps(Database& db) {
+  Statement st(db, "SELECT r.entity, uuid_text(r.record), r.stamps FROM record_stamps r");
+  Statement device(db, "SELECT device_id FROM stamp_devices WHERE no = ?1");
+  Statement field(db, "SELECT field FROM stamp_fields WHERE no = ?1");
+  Statement insert(db, "INSERT INTO field_stamps VALUES(?1, ?2, ?3, printf('%015d:%05d:', ?4, ?5) || ?6)");
+  while (st.step()) {
+    for (const auto& group : Json::parse(st.column_text(2))) {
+      device.reset();
+      REQUIRE(device.bind(1, group[2].get<int64_t>()).step());
+      for (size_t i = 3; i < group.size(); ++i) {
+        field.reset();
+        REQUIRE(field.bind(1, group[i].get<int64_t>()).step());
+        insert.reset();
+        insert.bind(1, st.column_text(0)).bind(2, st.column_text(1)).bind(3, field.column_text(0));
+        insert.bind(4, group[0].get<int64_t>()).bind(5, group[1].get<int64_t>()).bind(6, device.column_text(0)).run();
+      }
+    }
+  }
+}
+
+constexpr const char* kBackToVersion5 = R"sql(
   DROP TABLE record_stamps;
   CREATE TABLE dedupe_keys_text (
     key       TEXT NOT NULL,
@@ -167,6 +187,8 @@ TEST_CASE("migration 6 packs the field stamps of a version-5 database, keeping e
     while (list.step()) objects.emplace_back(list.column_text(0), list.column_text(1));
     for (const auto& [type, name] : objects) db.exec("DROP " + type + " " + name);
     db.exec(kDropVersion7);
+    db.exec(kFieldStampsVersion5);
+    unpack_record_stamps(db);
     db.exec(kBackToVersion5);
     Statement st(db, "SELECT count(*) FROM field_stamps");
     st.step();
