@@ -32,7 +32,10 @@ python3 web/make-icons.py "$dist"
 build_id=$(cat "$dist/index.html" "$dist/kervan.js" "$dist/kervan.wasm" web/sw.js web/manifest.webmanifest \
   web/icon.svg web/make-icons.py \
   | sha256sum | cut -c1-16)
-sed "s/__KERVAN_BUILD_ID__/$build_id/g" web/sw.js > "$dist/sw.js"
+# Minified like kervan.js (terser, installed with emscripten's tools): its comments are for
+# people reading web/sw.js, not for every visitor's download.
+sed "s/__KERVAN_BUILD_ID__/$build_id/g" web/sw.js \
+  | NODE_PATH=/usr/share/nodejs terser --compress --mangle -o "$dist/sw.js"
 echo "build-wasm: dist/ ready (build $build_id, $(du -sh "$dist" | cut -f1))"
 
 if [ "${1:-}" = serve ]; then
