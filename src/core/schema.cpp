@@ -1,5 +1,6 @@
 #include "core/schema.hpp"
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -11,6 +12,38 @@
 namespace kervan {
 namespace {
 
+// Migration SQL as the module carries it: without comments, each run of spaces and line breaks
+// one space (outside quotes), computed at compile time. The comments are for people reading
+// this file (brotli -2.4 KB); SQLite keeps the compact text of what it creates.
+template <std::size_t N>
+struct CompactSql {
+  char text[N] = {};
+  consteval CompactSql(const char (&sql)[N]) {
+    std::size_t out = 0;
+    char quote = 0;
+    bool space = false;
+    for (std::size_t i = 0; i + 1 < N; ++i) {
+      char c = sql[i];
+      if (quote) {
+        text[out++] = c;
+        if (c == quote) quote = 0;
+      } else if (c == '-' && sql[i + 1] == '-') {
+        while (i + 1 < N && sql[i + 1] != '\n') ++i;
+        space = true;
+      } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+        space = true;
+      } else {
+        if (space && out > 0) text[out++] = ' ';
+        space = false;
+        if (c == '\'' || c == '"') quote = c;
+        text[out++] = c;
+      }
+    }
+  }
+};
+template <CompactSql S>
+constexpr const char* compact_sql = S.text;
+
 struct Migration {
   int version;
   const char* sql;
@@ -21,7 +54,7 @@ struct Migration {
 // exception, migration 9: its JSON step moved to C++, with the same result, when SQLite lost
 // its JSON functions.)
 constexpr Migration kMigrations[] = {
-    {1, R"sql(
+    {1, compact_sql<R"sql(
       CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -69,8 +102,8 @@ constexpr Migration kMigrations[] = {
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
       ) WITHOUT ROWID;
-    )sql"},
-    {2, R"sql(
+    )sql">},
+    {2, compact_sql<R"sql(
       CREATE TABLE companies (
         id          TEXT PRIMARY KEY,
         name        TEXT NOT NULL CHECK (name <> ''),
@@ -156,8 +189,8 @@ constexpr Migration kMigrations[] = {
         PRIMARY KEY (key, entity, record_id)
       ) WITHOUT ROWID;
       CREATE INDEX dedupe_keys_by_record ON dedupe_keys(entity, record_id);
-    )sql"},
-    {3, R"sql(
+    )sql">},
+    {3, compact_sql<R"sql(
       -- Deals move through pipelines: ordered stages with a default win probability and the
       -- number of quiet days after which an open deal counts as stale (0 = never).
       CREATE TABLE pipelines (
@@ -313,8 +346,8 @@ constexpr Migration kMigrations[] = {
         ('deal_lost_reason', 'no_decision', 'Karar çıkmadı', 'No decision', 4),
         ('deal_lost_reason', 'timing', 'Zamanlama', 'Timing', 5),
         ('deal_lost_reason', 'other', 'Diğer', 'Other', 6);
-    )sql"},
-    {4, R"sql(
+    )sql">},
+    {4, compact_sql<R"sql(
       -- Forecast snapshots (report.snapshot): one row each, the forecast lines per month,
       -- pipeline and owner in the snapshot's base currency kept as JSON in `lines`.
       CREATE TABLE forecast_snapshots (
@@ -339,8 +372,8 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX deals_by_source_lead ON deals(source_lead_id, status);
       CREATE INDEX leads_by_owner_created ON leads(owner, created_at);
       CREATE INDEX activities_by_done_at ON activities(done, done_at);
-    )sql"},
-    {5, R"sql(
+    )sql">},
+    {5, compact_sql<R"sql(
       -- Covering indexes for the reports: the grouped queries read only the index, in the
       -- order of their GROUP BY, so no table row is read and no sort is needed.
       CREATE INDEX leads_for_funnel ON leads(source, event, created_at, status, owner);
@@ -348,8 +381,8 @@ constexpr Migration kMigrations[] = {
       DROP INDEX leads_by_owner_created;
       CREATE INDEX activities_for_team ON activities(done, owner, due_at, done_at);
       CREATE INDEX activity_links_for_deals ON activity_links(entity, record_id, activity_id);
-    )sql"},
-    {6, R"sql(
+    )sql">},
+    {6, compact_sql<R"sql(
       -- Field stamps, one row per record instead of one per field (layout: record_stamps.cpp):
       -- device ids and field names become small numbers, fields sharing a stamp share it.
       CREATE TABLE stamp_devices (
@@ -401,8 +434,8 @@ constexpr Migration kMigrations[] = {
       DROP INDEX leads_by_source;          -- leads_for_funnel(source, ...)
       DROP INDEX leads_by_owner;           -- leads_for_team(owner, ...)
       DROP INDEX activity_links_by_record; -- activity_links_for_deals(entity, record_id, ...)
-    )sql"},
-    {7, R"sql(
+    )sql">},
+    {7, compact_sql<R"sql(
       -- Report summaries kept exact by triggers, so every write path (commands, sync import,
       -- deletes) updates them inside its own transaction.
       --
@@ -843,8 +876,8 @@ constexpr Migration kMigrations[] = {
       END;
       INSERT INTO done_months SELECT substr(done_at, 1, 7), owner, count(*) FROM activities WHERE done = 1
         GROUP BY 1, 2;
-    )sql"},
-    {8, R"sql(
+    )sql">},
+    {8, compact_sql<R"sql(
       -- Search: a trigram index over each list's folded search_text, reading the text from the
       -- table itself (external content, nothing stored twice). Triggers keep it exact for every
       -- write path, sync import included. <t>_search_terms lists the trigrams (for 2-letter words).
@@ -925,8 +958,8 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX companies_by_name ON companies(name COLLATE TURKISH, created_at);
       CREATE INDEX companies_by_city ON companies(city COLLATE TURKISH, created_at);
       CREATE INDEX companies_by_owner ON companies(owner COLLATE TURKISH, created_at);
-    )sql"},
-    {9, R"sql(
+    )sql">},
+    {9, compact_sql<R"sql(
       -- A forecast snapshot's lines as rows, so forecast_history sums them in indexed SQL
       -- instead of parsing every snapshot's JSON. Kept by triggers from the lines column,
       -- which stays the record of what was taken.
@@ -948,8 +981,8 @@ constexpr Migration kMigrations[] = {
       CREATE TRIGGER forecast_snapshot_lines_delete AFTER DELETE ON forecast_snapshots BEGIN
         DELETE FROM forecast_snapshot_lines WHERE snapshot_id = OLD.id;
       END;
-    )sql", &rebuild_forecast_snapshot_lines},
-    {10, R"sql(
+    )sql">, &rebuild_forecast_snapshot_lines},
+    {10, compact_sql<R"sql(
       -- Duplicate keys as 64-bit hashes with the entity as a number (duplicates.cpp: key_hash),
       -- and each record's own hashes in one row instead of a by-record index: at 100k leads
       -- the two structures took 116 MB. Rebuilt from the records after this script.
@@ -966,14 +999,14 @@ constexpr Migration kMigrations[] = {
         hashes BLOB NOT NULL,     -- the record's hashes, ascending, 8 bytes little-endian each
         PRIMARY KEY (entity, record)
       ) WITHOUT ROWID;
-    )sql", &rebuild_dedupe_keys},
-    {11, R"sql(
+    )sql">, &rebuild_dedupe_keys},
+    {11, compact_sql<R"sql(
       -- SQLite is built without its JSON functions (download size): a version-9 or 10
       -- database's view over json_each and its insert trigger go; report.snapshot writes the
       -- lines of a new snapshot itself.
       DROP TRIGGER IF EXISTS forecast_snapshot_lines_insert;
       DROP VIEW IF EXISTS forecast_snapshot_lines_in_json;
-    )sql"},
+    )sql">},
 };
 
 int64_t page_pragma(Database& db, const char* name) {
