@@ -254,12 +254,11 @@ void page_vfs_install(PageCommitHandler on_commit) {
   sqlite3_vfs_register(&page_vfs, 1);
 }
 
-uint8_t* page_vfs_reserve(uint64_t size) {
+uint8_t* page_vfs_reserve(uint64_t size, bool caller_writes_all) {
   ImageBytes& bytes = image().bytes;
   uint64_t old_size = bytes.size();
   if (!reserve_room(bytes, size) || !bytes.resize(size)) return nullptr;
-  // A first load copies over every byte; a catch-up copies only the changed records.
-  if (old_size > 0 && size > old_size) std::memset(bytes.data() + old_size, 0, size - old_size);
+  if (!caller_writes_all && size > old_size) std::memset(bytes.data() + old_size, 0, size - old_size);
   return bytes.data();
 }
 

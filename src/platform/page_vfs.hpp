@@ -20,10 +20,10 @@ using PageCommitHandler = void (*)(const uint8_t* image, uint64_t size, const ui
 void page_vfs_install(PageCommitHandler on_commit);
 
 // Makes room for an image of `size` bytes (loaded from storage) and returns where to copy
-// it. Into an empty image (the first load) the bytes are not zeroed: the caller writes all of
-// them. Growth of a loaded image (a catch-up) reads as zeros. Only while no connection holds a
+// it. With `caller_writes_all` (a whole image loaded) new bytes are left unset, else (a
+// catch-up copying only changed records) they read as zeros. Only while no connection holds a
 // lock (between commands). Null, with the image unchanged, when the memory cannot be had.
-uint8_t* page_vfs_reserve(uint64_t size);
+uint8_t* page_vfs_reserve(uint64_t size, bool caller_writes_all);
 
 // Read-only: any attempt to start a write transaction fails with SQLITE_BUSY.
 void page_vfs_set_read_only(bool read_only);

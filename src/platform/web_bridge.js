@@ -33,7 +33,7 @@
   storage.hooks.isIdle = function () { return Module._kervan_image_idle() !== 0; };
   storage.hooks.setReadOnly = function (flag) { if (runtimeInitialized) Module._kervan_set_read_only(flag ? 1 : 0); };
   storage.hooks.applyBlocks = function (size, records, recordSize) {
-    var base = Module._kervan_image_reserve(size);
+    var base = Module._kervan_image_reserve(size, 0);
     if (!base) throw new Error('There is not enough memory for the saved data (' + Math.round(size / 1048576) + ' MB)');
     for (var i = 0; i < records.length; i++) {
       var r = records[i];
@@ -62,7 +62,8 @@
     var bytes = image instanceof Uint8Array;
     var size = bytes ? image.length : image.size;
     if (!size) return true;
-    var base = Module._kervan_image_reserve(size);
+    // Every byte is written below (fill() zeroes any hole), so none is zeroed first.
+    var base = Module._kervan_image_reserve(size, 1);
     if (!base) return false;
     // HEAPU8 is read after the reserve: growing the memory replaces it.
     if (bytes) HEAPU8.set(image, base);

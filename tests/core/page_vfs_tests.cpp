@@ -69,7 +69,7 @@ void keep_blocks(const uint8_t* image, uint64_t size, const uint32_t* blocks, st
 
 void start_fresh() {
   kervan::platform::page_vfs_install(&keep_blocks);
-  kervan::platform::page_vfs_reserve(0);
+  kervan::platform::page_vfs_reserve(0, false);
   kervan::platform::page_vfs_clear_dirty();
   store = BlockStore{};
 }
