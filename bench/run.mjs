@@ -118,8 +118,9 @@ async function startSite() {
   return { base, app: `${base}/apps/kervan/`, stop: () => { proc.kill(); fs.rmSync(root, { recursive: true, force: true }); } };
 }
 
-// Puts a database file into the app's page store, as the app itself would have saved it:
-// records of `record` bytes ({n, g, d} under key n) and the meta record.
+// Puts a database file into the app's page store, as the app itself leaves it once it has
+// compacted: packs of 1 MiB ({k, g, b: Blob} under key [k]), no records, and the meta record
+// (records of `record` bytes are what saves add over the packs).
 async function loadIntoStore(page, site, size) {
   await page.goto(`${site.base}/bench/loader.html`);
   return page.evaluate(async ({ url, scope, record }) => {
@@ -134,10 +135,11 @@ async function loadIntoStore(page, site, size) {
       req.onerror = () => reject(req.error);
     });
     const tx = db.transaction(['pages', 'meta'], 'readwrite');
-    for (let n = 0; n * record < bytes.length; n++) {
-      tx.objectStore('pages').put({ n, g: 1, d: bytes.slice(n * record, (n + 1) * record).buffer }, n);
+    const pack = 1048576;
+    for (let k = 0; k * pack < bytes.length; k++) {
+      tx.objectStore('pages').put({ k, g: 1, b: new Blob([bytes.subarray(k * pack, (k + 1) * pack)]) }, [k]);
     }
-    tx.objectStore('meta').put({ format: 1, blockSize: record, generation: 1, size: bytes.length, owner: 'bench', savedAt: Date.now() }, 'state');
+    tx.objectStore('meta').put({ format: 2, blockSize: record, generation: 1, size: bytes.length, owner: 'bench', savedAt: Date.now() }, 'state');
     await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onabort = () => reject(tx.error); });
     db.close();
     return bytes.length;

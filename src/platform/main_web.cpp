@@ -261,11 +261,14 @@ EMSCRIPTEN_KEEPALIVE const char* kervan_ui_items() {
 }
 
 // Storage hooks for page_sync.js: room for an image of `size` bytes (returns where; new bytes
-// zeroed unless the caller writes them all), whether SQLite holds no lock, the read-only
-// switch, and "the image changed under you".
+// zeroed unless the caller writes them all), where the image is and its size (read by the
+// store's compaction), whether SQLite holds no lock, the read-only switch, and "the image
+// changed under you".
 EMSCRIPTEN_KEEPALIVE uint8_t* kervan_image_reserve(double size, int caller_writes_all) {
   return kervan::platform::page_vfs_reserve(static_cast<uint64_t>(size), caller_writes_all != 0);
 }
+EMSCRIPTEN_KEEPALIVE const uint8_t* kervan_image_data() { return kervan::platform::page_vfs_data(); }
+EMSCRIPTEN_KEEPALIVE double kervan_image_size() { return static_cast<double>(kervan::platform::page_vfs_size()); }
 EMSCRIPTEN_KEEPALIVE int kervan_image_idle() { return kervan::platform::page_vfs_idle() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE void kervan_set_read_only(int flag) {
   kervan::platform::page_vfs_set_read_only(flag != 0);

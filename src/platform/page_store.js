@@ -1,12 +1,16 @@
 // Kervan's page store (emcc --pre-js, before web_bridge.js): the database image kept in
 // IndexedDB as records of `blockSize` bytes (RECORD, 64 KiB, for a new store; stores written
-// by older builds hold 4 KiB records and are rewritten once, see page_sync.js). The VFS still
-// tracks changes in 4 KiB blocks (BLOCK); a save puts the whole records those blocks fall in.
-// Object store "pages" holds {n, g, d} under key n (record number, the generation that wrote
-// it, the bytes); "meta" holds one record "state" {format, blockSize, generation, size, owner,
+// by older builds hold 4 KiB records and are rewritten once, see page_sync.js), over packs of
+// PACK bytes. The VFS still tracks changes in 4 KiB blocks (BLOCK); a save puts the whole
+// records those blocks fall in.
+// Object store "pages" holds records {n, g, d} under key n (record number, the generation
+// that wrote it, the bytes) and packs {k, g, b} under key [k] (pack number, generation, a
+// Blob); an array key sorts after every number. A record is newer than the pack it falls in:
+// compaction (pack()) writes a pack from the image and deletes the records it covers in one
+// transaction. "meta" holds one record "state" {format, blockSize, generation, size, owner,
 // savedAt}. Every save is ONE readwrite transaction that puts the changed records, drops
-// records past the end and moves the generation, so the stored image is always the state
-// after a complete commit. The owner field fences writers: a save from a tab that is no
+// records and packs past the end and moves the generation, so the stored image is always the
+// state after a complete commit. The owner field fences writers: a save from a tab that is no
 // longer the owner aborts inside its own transaction.
 
 var KervanPageStore = (function () {
@@ -16,7 +20,12 @@ var KervanPageStore = (function () {
   // 64 KiB 1-2 s), and a save rewrites whole records.
   var RECORD = 65536;
   var MAX_RECORD = 1048576;
+  // Start-up reads few large Blobs much faster than many records (the 466 MB image at 100k:
+  // 64 KiB records 3.6-4.1 s, 1 MiB Blobs 1.0-1.2 s), while saves keep writing small records.
+  var PACK = 1048576;
+  // Format 1: records only (what builds before packs read); 2: records over packs.
   var FORMAT = 1;
+  var PACKED_FORMAT = 2;
   var WRITE_TIMEOUT_MS = 20000;
   var SQLITE_MAGIC = 'SQLite format 3';
 
@@ -73,63 +82,123 @@ var KervanPageStore = (function () {
 
   function recordLength(size, n, r) { return Math.max(0, Math.min(r, size - n * r)); }
 
-  // Checks a stored image. Returns {size, generation, recordSize, problem, fill(target),
-  // image()}: problem is '' for a sound image, else plain words on what is wrong; fill() copies
-  // the records into `target` (size bytes, any content: holes become zeros), image() into a new
-  // array.
-  // The records are not copied here: at 100,000 leads the image is about 464 MB, and the
-  // start copies it once, straight into the module's memory.
-  function assemble(meta, records) {
+  function isPack(value) { return value && value.k !== undefined; }
+
+  // Bytes of a record's or a pack's value: an ArrayBuffer, or a Blob not read yet.
+  function byteLength(data) { return data.byteLength !== undefined ? data.byteLength : data.size; }
+
+  // Reads the Blob of every pack into p.d (an ArrayBuffer).
+  function readPacks(packs) {
+    return Promise.all(packs.map(function (p) {
+      return p.b.arrayBuffer().then(function (buffer) { p.d = buffer; });
+    }));
+  }
+
+  // Checks a stored image from its meta record, its records and its packs (Blobs need not be
+  // read yet). Returns {size, generation, recordSize, format, records, problem, fill(target),
+  // image()}: records are the numbers of the stored records; problem is '' for a sound image,
+  // else plain words on what is wrong; fill() copies packs and records into `target` (size
+  // bytes, any content: holes become zeros), image() into a new array; both need the packs
+  // read (readPacks).
+  // Nothing is copied here: at 100,000 leads the image is about 464 MB, and the start copies
+  // it once, straight into the module's memory.
+  function assemble(meta, records, packs) {
+    packs = packs || [];
     var problems = [];
     var R = meta && validRecordSize(meta.blockSize) ? meta.blockSize : (meta || records.length ? BLOCK : RECORD);
-    if (!meta && records.length) {
+    if (!meta && (records.length || packs.length)) {
       problems.push('there are saved blocks but no record of the saved state');
-      meta = { generation: 0, size: (records[records.length - 1].n + 1) * R };
+      meta = { generation: 0, size: (records.length ? records[records.length - 1].n + 1 : 0) * R };
     } else if (!meta) {
       meta = { generation: 0, size: 0 };
-    } else if (meta.format !== FORMAT || !validRecordSize(meta.blockSize)) {
+    } else if ((meta.format !== FORMAT && meta.format !== PACKED_FORMAT) || !validRecordSize(meta.blockSize)) {
       problems.push('the saved data has an unknown format (' + meta.format + '/' + meta.blockSize + ')');
+    } else if (packs.length && (meta.format !== PACKED_FORMAT || PACK % R)) {
+      problems.push('the saved data holds packs its format does not allow');
     }
     var size = Number(meta.size) || 0;
     var count = Math.ceil(size / R);
-    var seen = 0, extra = 0, newer = 0, wrongLength = 0, head = '';
-    var used = [];
-    for (var i = 0; i < records.length; i++) {
+    var covered = new Uint8Array(count);
+    var extra = 0, newer = 0, wrongLength = 0, head = null;
+    var usedPacks = [], used = [], numbers = [];
+    for (var i = 0; i < packs.length; i++) {
+      var p = packs[i];
+      var packBytes = byteLength(p.b || p.d);
+      if (!(p.k * PACK < size)) { extra++; continue; }
+      if (p.g > meta.generation) newer++;
+      if (packBytes > PACK) { wrongLength++; continue; }
+      // The records a pack holds entirely (a file that grew since has records past its end).
+      var end = p.k * PACK + packBytes;
+      for (var m = p.k * PACK / R; m < count && Math.min(size, (m + 1) * R) <= end; m++) covered[m] = 1;
+      if (p.k === 0) head = p;
+      usedPacks.push(p);
+    }
+    for (i = 0; i < records.length; i++) {
       var r = records[i];
       if (!(r.n < count)) { extra++; continue; }
       if (r.g > meta.generation) newer++;
       var length = r.d.byteLength;
       if (length !== recordLength(size, r.n, R)) wrongLength++;
-      if (r.n === 0) head = String.fromCharCode.apply(null, new Uint8Array(r.d, 0, Math.min(15, length)));
+      if (r.n === 0) head = r;
+      covered[r.n] = 1;
       used.push(r);
-      seen++;
+      numbers.push(r.n);
     }
+    var seen = 0;
+    for (i = 0; i < count; i++) seen += covered[i];
     if (seen !== count) problems.push((count - seen) + ' of ' + count + ' blocks are missing');
     if (extra) problems.push(extra + ' blocks lie past the saved size');
     if (newer) problems.push(newer + ' blocks are newer than the saved state (an interrupted write)');
     if (wrongLength) problems.push(wrongLength + ' blocks have the wrong length');
-    if (size > 0 && head !== SQLITE_MAGIC) problems.push('the data does not start like a database');
-    // Writes every byte of target: records in key order, zeros in any hole between them.
+    // The first bytes need the pack read: checked by magicProblem() once it is.
+    function magicProblem() {
+      if (!(size > 0)) return '';
+      var d = head && (head.d || null);
+      var text = d ? String.fromCharCode.apply(null, new Uint8Array(d, 0, Math.min(15, d.byteLength))) : '';
+      return text === SQLITE_MAGIC ? '' : 'the data does not start like a database';
+    }
+    // Writes every byte of target: packs, then the records over them (a record is newer than
+    // its pack), zeros where neither lies. Packs and records come in key order.
     function fill(target) {
       var next = 0;
-      for (var j = 0; j < used.length; j++) {
-        var at = used[j].n * R;
-        var want = recordLength(size, used[j].n, R);
-        var bytes = new Uint8Array(used[j].d, 0, Math.min(want, used[j].d.byteLength));
+      var a = 0, b = 0;
+      while (a < usedPacks.length || b < used.length) {
+        var pack = a < usedPacks.length && (b >= used.length || usedPacks[a].k * PACK <= used[b].n * R);
+        var item = pack ? usedPacks[a++] : used[b++];
+        var at = pack ? item.k * PACK : item.n * R;
+        var want = Math.max(0, Math.min(pack ? PACK : R, size - at));
+        var bytes = new Uint8Array(item.d, 0, Math.min(want, item.d.byteLength));
         if (at > next) target.fill(0, next, at);
         target.set(bytes, at);
         next = Math.max(next, at + bytes.length);
       }
       if (next < size) target.fill(0, next, size);
     }
-    return {
-      size: size, generation: meta.generation, recordSize: R, problem: problems.join('; '), fill: fill,
+    var result = {
+      size: size, generation: meta.generation, recordSize: R, format: meta.format || FORMAT,
+      records: numbers, problem: problems.join('; '), fill: fill,
       image: function () { var image = new Uint8Array(size); fill(image); return image; }
     };
+    // Adds the first bytes' check to problem (after readPacks).
+    result.checkHead = function () {
+      var more = magicProblem();
+      if (more) result.problem = result.problem ? result.problem + '; ' + more : more;
+    };
+    if (!usedPacks.length || head !== usedPacks[0]) result.checkHead();
+    else result.headInPack = true;
+    return result;
+  }
+
+  // Splits the values of the "pages" store into records and packs.
+  function split(values) {
+    var records = [], packs = [];
+    for (var i = 0; i < values.length; i++) (isPack(values[i]) ? packs : records).push(values[i]);
+    return { records: records, packs: packs };
   }
 
   // Reads the whole image in one transaction. With `owner`, the same (readwrite) transaction
   // makes that tab the owner when the image is sound, so an older writer can no longer save.
+  // The packs' Blobs are read after it.
   function load(db, owner) {
     var tx = db.transaction(['pages', 'meta'], owner ? 'readwrite' : 'readonly');
     var state = {};
@@ -137,46 +206,95 @@ var KervanPageStore = (function () {
     var metaStore = tx.objectStore('meta');
     var metaReq = metaStore.get('state');
     var pagesReq = tx.objectStore('pages').getAll();
-    var result = null;
+    var result = null, packs = [];
     pagesReq.onsuccess = function () {
       var meta = metaReq.result;
-      result = assemble(meta, pagesReq.result);
+      var parts = split(pagesReq.result);
+      packs = parts.packs;
+      result = assemble(meta, parts.records, packs);
       if (owner && !result.problem) {
         var claimed = meta ? Object.assign({}, meta) : { format: FORMAT, blockSize: RECORD, generation: 0, size: 0, savedAt: 0 };
         claimed.owner = owner;
         metaStore.put(claimed, 'state');
       }
     };
-    return done.then(function () { return result; });
+    return done.then(function () { return readPacks(packs); }).then(function () {
+      // A damaged first pack is found only now, after this tab became the owner: it then
+      // stays read-only like any damaged store, and writes nothing.
+      if (result.headInPack) result.checkHead();
+      return result;
+    });
   }
 
-  // Records saved after `generation`, for a reader catching up or a tab taking over (`owner`:
-  // claimed in the same transaction). Resolves {generation, size, recordSize, records}.
+  // What was saved after `generation`, for a reader catching up or a tab taking over (`owner`:
+  // claimed in the same transaction). Resolves {generation, size, recordSize, format, records,
+  // packs, plain}, where records are {n, d} in the order to apply them: packs first (as
+  // records of PACK bytes starting at record n), then the records saved over them; packs and
+  // plain are the numbers of the packs and of the records read.
   function readSince(db, generation, owner) {
     var tx = db.transaction(['pages', 'meta'], owner ? 'readwrite' : 'readonly');
     var done = finished(tx, {});
     var metaStore = tx.objectStore('meta');
     var metaReq = metaStore.get('state');
     var pagesReq = tx.objectStore('pages').index('gen').getAll(IDBKeyRange.lowerBound(generation, true));
-    var result = null;
+    var result = null, parts = null;
     pagesReq.onsuccess = function () {
       var meta = metaReq.result || { format: FORMAT, blockSize: RECORD, generation: 0, size: 0, savedAt: 0 };
       var R = validRecordSize(meta.blockSize) ? meta.blockSize : BLOCK;
-      result = { generation: meta.generation, size: meta.size, recordSize: R, records: pagesReq.result };
+      parts = split(pagesReq.result);
+      result = { generation: meta.generation, size: meta.size, recordSize: R, format: meta.format || FORMAT, records: null };
       if (owner) {
         var claimed = Object.assign({}, meta);
         claimed.owner = owner;
         metaStore.put(claimed, 'state');
       }
     };
-    return done.then(function () { return result; });
+    return done.then(function () { return readPacks(parts.packs); }).then(function () {
+      var R = result.recordSize;
+      result.records = parts.packs.map(function (p) { return { n: p.k * PACK / R, d: p.d }; }).concat(parts.records);
+      result.packs = parts.packs.map(function (p) { return p.k; });
+      result.plain = parts.records.map(function (r) { return r.n; });
+      return result;
+    });
   }
 
-  // Saves one batch {size, recordSize, records: Map(n -> ArrayBuffer), rewrite} as
+  // Aborts `tx` with `reason` (a failed check, a timeout, a put that threw).
+  function abortWith(tx, state, reason) {
+    state.reason = reason;
+    try { tx.abort(); } catch (e) { /* already over */ }
+  }
+
+  // The writer's fence, checked by the first request of every write: the store must still be
+  // at `base` and owned by `owner`. Requests queued behind it in the same tick are undone by
+  // the abort (the transaction cannot commit before this handler has run). `then(meta)` runs
+  // when the check passed.
+  function fence(tx, state, metaStore, base, owner, then) {
+    var metaReq = metaStore.get('state');
+    metaReq.onsuccess = function () {
+      var meta = metaReq.result;
+      if (!meta || meta.owner !== owner || meta.generation !== base) {
+        var e = new Error('Another tab has taken over writing');
+        e.superseded = true;
+        abortWith(tx, state, e);
+      } else if (then) {
+        then(meta);
+      }
+    };
+  }
+
+  // Resolves when `tx` committed, rejects when it failed or took longer than `ms`.
+  function timed(tx, state, ms) {
+    var timer = setTimeout(function () {
+      abortWith(tx, state, new Error('The browser storage did not finish writing in time'));
+    }, ms);
+    return finished(tx, state).then(function () { clearTimeout(timer); }, function (e) { clearTimeout(timer); throw e; });
+  }
+
+  // Saves one batch {size, recordSize, format, records: Map(n -> ArrayBuffer), rewrite} as
   // `generation`, only if the store is still at `base` and owned by `owner`. A rewrite batch
-  // holds every record of the image and replaces all stored records (a change of record size),
-  // in the same single transaction. Rejects with an error whose `superseded` is true when
-  // another tab owns the store now.
+  // holds every record of the image and replaces all stored records and packs (a change of
+  // record size), in the same single transaction. Rejects with an error whose `superseded` is
+  // true when another tab owns the store now.
   function write(db, batch, generation, base, owner) {
     var tx;
     try {
@@ -185,41 +303,61 @@ var KervanPageStore = (function () {
       return Promise.reject(e);
     }
     var state = {};
-    var done = finished(tx, state);
     // A rewrite of the whole store gets one more second per MiB.
-    var timer = setTimeout(function () {
-      state.reason = new Error('The browser storage did not finish writing in time');
-      try { tx.abort(); } catch (e) { /* already over */ }
-    }, WRITE_TIMEOUT_MS + (batch.rewrite ? Math.ceil(batch.size / 1048576) * 1000 : 0));
+    var done = timed(tx, state, WRITE_TIMEOUT_MS + (batch.rewrite ? Math.ceil(batch.size / 1048576) * 1000 : 0));
     var metaStore = tx.objectStore('meta');
     var pages = tx.objectStore('pages');
-    // The fence is checked by the first request; the blocks are queued right behind it in the
-    // same tick (one main-thread hop less per save). Aborting in the check's success handler
-    // still undoes them: the transaction cannot commit before that handler has run.
-    var metaReq = metaStore.get('state');
-    metaReq.onsuccess = function () {
-      var meta = metaReq.result;
-      if (!meta || meta.owner !== owner || meta.generation !== base) {
-        var e = new Error('Another tab has taken over writing');
-        e.superseded = true;
-        state.reason = e;
-        try { tx.abort(); } catch (ignored) { /* already aborted */ }
-      }
-    };
+    // The blocks are queued right behind the fence in the same tick (one main-thread hop
+    // less per save).
+    fence(tx, state, metaStore, base, owner, null);
     var count = Math.ceil(batch.size / batch.recordSize);
     try {
       if (batch.rewrite) pages.clear();
       batch.records.forEach(function (bytes, n) {
         if (n < count) pages.put({ n: n, g: generation, d: bytes }, n);
       });
-      if (!batch.rewrite) pages.delete(IDBKeyRange.lowerBound(count));
-      metaStore.put({ format: FORMAT, blockSize: batch.recordSize, generation: generation, size: batch.size, owner: owner, savedAt: Date.now() }, 'state');
+      if (!batch.rewrite) {
+        // Records past the end (number keys only), then packs past the end (array keys).
+        pages.delete(IDBKeyRange.bound(count, Infinity));
+        pages.delete(IDBKeyRange.lowerBound([Math.ceil(batch.size / PACK)]));
+      }
+      metaStore.put({ format: batch.rewrite ? FORMAT : batch.format || FORMAT, blockSize: batch.recordSize, generation: generation, size: batch.size, owner: owner, savedAt: Date.now() }, 'state');
     } catch (e) {
       // A put can throw (quota, a closing database): nothing of this batch may land.
-      state.reason = e;
-      try { tx.abort(); } catch (ignored) { /* already aborted */ }
+      abortWith(tx, state, e);
     }
-    return done.then(function () { clearTimeout(timer); }, function (e) { clearTimeout(timer); throw e; });
+    return done;
+  }
+
+  // Folds records into packs: puts `packs` (Map k -> Uint8Array: the image's bytes from
+  // k * PACK, as stored at generation `base`) and deletes the records they cover, in one
+  // transaction fenced like write(). The stored image does not change, so neither does the
+  // generation; the format becomes PACKED_FORMAT.
+  function pack(db, packs, recordSize, base, owner) {
+    var tx;
+    try {
+      tx = db.transaction(['pages', 'meta'], 'readwrite');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    var state = {};
+    var done = timed(tx, state, WRITE_TIMEOUT_MS);
+    var metaStore = tx.objectStore('meta');
+    var pages = tx.objectStore('pages');
+    fence(tx, state, metaStore, base, owner, function (meta) {
+      if (meta.blockSize !== recordSize) { abortWith(tx, state, new Error('The record size changed')); return; }
+      metaStore.put(Object.assign({}, meta, { format: PACKED_FORMAT }), 'state');
+    });
+    try {
+      packs.forEach(function (bytes, k) {
+        var first = k * PACK / recordSize;
+        pages.put({ k: k, g: base, b: new Blob([bytes]) }, [k]);
+        pages.delete(IDBKeyRange.bound(first, first + PACK / recordSize, false, true));
+      });
+    } catch (e) {
+      abortWith(tx, state, e);
+    }
+    return done;
   }
 
   // The database file an earlier version kept with emscripten's IDBFS (IndexedDB database
@@ -246,5 +384,8 @@ var KervanPageStore = (function () {
     }).catch(function () { return null; });
   }
 
-  return { BLOCK: BLOCK, RECORD: RECORD, open: open, load: load, readSince: readSince, write: write, readLegacy: readLegacy, assemble: assemble };
+  return {
+    BLOCK: BLOCK, RECORD: RECORD, PACK: PACK, PACKED_FORMAT: PACKED_FORMAT, open: open, load: load, readSince: readSince,
+    write: write, pack: pack, readLegacy: readLegacy, assemble: assemble
+  };
 })();

@@ -1,8 +1,9 @@
 // Kervan's persistence (emcc --pre-js, after page_store.js, before web_bridge.js): which tab
 // writes (a Web Lock, fenced by the owner field of the store), the ordered queue of saves,
 // tickets that turn durable only when their IndexedDB transaction completed, retries after a
-// failure, read-only tabs that follow the writer (BroadcastChannel + changed blocks), storage
-// estimates and the banner that tells the user what state the data is in.
+// failure, compaction of saved records into packs, read-only tabs that follow the writer
+// (BroadcastChannel + changed blocks), storage estimates and the banner that tells the user
+// what state the data is in.
 
 var KervanStorage = (function () {
   'use strict';
@@ -11,6 +12,14 @@ var KervanStorage = (function () {
   var HOLD_FRAME_MS = 100;
   // The largest store rewritten in RECORD-sized records at start (see rewriteAll).
   var REWRITE_LIMIT = 64 * 1048576;
+  var PACK = KervanPageStore.PACK;
+  // Compaction folds saved records into packs once this many lie outside them (each costs
+  // about 0.45 ms at start-up, a pack's worth about 0.03 ms), after this long without a
+  // commit, a few packs per transaction so that a save never waits long behind one.
+  var COMPACT_AT = 64;
+  var COMPACT_QUIET_MS = 2000;
+  var COMPACT_STEP_PACKS = 8;
+  var COMPACT_STEP_GAP_MS = 50;
   // One Kervan per site path: two copies on one host keep separate data.
   var scope = location.pathname.replace(/[^\/]*$/, '');
   var DB_NAME = 'kervan-pages:' + scope;
@@ -28,6 +37,11 @@ var KervanStorage = (function () {
     image: null,         // the loaded image (a Uint8Array or assemble()'s answer), until main() takes it
     stored: 0,           // the IndexedDB generation our image and writes are based on
     recordSize: KervanPageStore.RECORD,  // bytes per stored record: the store's, or RECORD
+    format: 1,           // the store's format (KervanPageStore.PACKED_FORMAT once it has packs)
+    storedSize: 0,       // the image size at generation `stored`
+    records: new Set(),  // numbers of the stored records not folded into a pack (as far as known)
+    packing: false,      // a compaction transaction in flight
+    compactTimer: 0,
     inFlightSince: 0,
     ticket: 0,           // one per commit handed over by the VFS
     lastSize: -1,        // the image size at the last commit (-1: not known)
@@ -111,11 +125,14 @@ var KervanStorage = (function () {
     var batch = st.pending;
     var generation = st.stored + 1;
     st.pending = null;
+    batch.format = st.format;
     st.inFlight = batch;
     st.inFlightSince = performance.now();
     KervanPageStore.write(st.db, batch, generation, st.stored, st.owner).then(function () {
       st.inFlight = null;
       st.stored = generation;
+      st.storedSize = batch.size;
+      noteRecords(batch);
       st.durable = Math.max(st.durable, batch.ticket);
       st.error = '';
       st.failures = 0;
@@ -123,6 +140,7 @@ var KervanStorage = (function () {
       if (channel) channel.postMessage({ type: 'saved', generation: generation });
       refreshEstimateSoon();
       kick();
+      compactLater(COMPACT_QUIET_MS);
       changed();
     }, function (err) {
       st.inFlight = null;
@@ -151,11 +169,73 @@ var KervanStorage = (function () {
     });
   }
 
+  // The stored records after `batch` landed: its own, none past its end.
+  function noteRecords(batch) {
+    var count = Math.ceil(batch.size / batch.recordSize);
+    if (batch.rewrite) st.records = new Set();
+    batch.records.forEach(function (bytes, n) { if (n < count) st.records.add(n); });
+    st.records.forEach(function (n) { if (n >= count) st.records.delete(n); });
+  }
+
+  // Compaction may run: this tab writes, nothing is queued, in flight or waiting for a retry,
+  // and SQLite holds no lock, so the image in memory is exactly the stored state.
+  function canCompact() {
+    return st.writer && st.mode === 'indexeddb' && !st.stale && !st.pending && !st.inFlight && !st.retryTimer &&
+      !st.packing && !!hooks.ready && hooks.ready() && hooks.isIdle() && PACK % st.recordSize === 0;
+  }
+
+  function compactLater(ms) {
+    if (st.compactTimer) clearTimeout(st.compactTimer);
+    st.compactTimer = setTimeout(function () {
+      st.compactTimer = 0;
+      if (st.records.size >= COMPACT_AT) compact();
+    }, ms);
+  }
+
+  // Folds records into packs, a few packs per transaction, the packs holding the most records
+  // first. Resolves true when no record is left outside a pack, false when it had to stop (a
+  // commit came, this tab stopped writing, a transaction failed): the next save starts it
+  // again. The packs are cut from the image, which equals the stored state while canCompact().
+  function compact() {
+    if (!canCompact()) return Promise.resolve(false);
+    if (!st.records.size) return Promise.resolve(true);
+    var image = hooks.imageView();
+    if (image.length !== st.storedSize) return Promise.resolve(false);
+    var perPack = PACK / st.recordSize;
+    var counts = new Map();
+    st.records.forEach(function (n) {
+      var k = Math.floor(n / perPack);
+      counts.set(k, (counts.get(k) || 0) + 1);
+    });
+    var chosen = Array.from(counts.keys()).sort(function (a, b) {
+      return counts.get(b) - counts.get(a) || a - b;
+    }).slice(0, COMPACT_STEP_PACKS);
+    var packs = new Map();
+    // Views into the module's memory: pack() copies them into Blobs before anything can run.
+    chosen.forEach(function (k) { packs.set(k, image.subarray(k * PACK, Math.min(image.length, (k + 1) * PACK))); });
+    // Saves queued from now on say the store may hold packs (harmless if this one fails).
+    st.format = KervanPageStore.PACKED_FORMAT;
+    st.packing = true;
+    return KervanPageStore.pack(st.db, packs, st.recordSize, st.stored, st.owner).then(function () {
+      st.packing = false;
+      chosen.forEach(function (k) {
+        for (var n = k * perPack; n < (k + 1) * perPack; n++) st.records.delete(n);
+      });
+      if (!st.records.size) return true;
+      return new Promise(function (resolve) { setTimeout(resolve, COMPACT_STEP_GAP_MS); }).then(compact);
+    }, function (e) {
+      st.packing = false;
+      console.warn('kervan: compacting the browser storage failed:', e);
+      return false;
+    });
+  }
+
   // Called by the VFS (through C++) at the end of every write transaction: copies the records
   // holding the changed 4 KiB blocks out of the image now and queues them. Returns the
   // commit's ticket.
   function commit(imagePtr, size, blocksPtr, count) {
     st.ticket += 1;
+    if (st.compactTimer) compactLater(COMPACT_QUIET_MS);
     if (st.mode === 'memory') {
       st.durable = st.ticket;
       return st.ticket;
@@ -233,8 +313,14 @@ var KervanStorage = (function () {
         if (!hooks.ready || !hooks.ready() || !hooks.isIdle()) { setTimeout(attempt, 20); return; }
         if (since.generation < st.stored) { resolve(); return; }  // already past it
         if (since.generation !== st.stored || since.records.length) hooks.applyBlocks(since.size, since.records, since.recordSize);
+        since.packs.forEach(function (k) {
+          for (var n = k * PACK / since.recordSize; n < (k + 1) * PACK / since.recordSize; n++) st.records.delete(n);
+        });
+        since.plain.forEach(function (n) { st.records.add(n); });
         st.stored = since.generation;
+        st.storedSize = since.size;
         st.recordSize = since.recordSize;
+        st.format = since.format;
         resolve();
       })();
     });
@@ -282,6 +368,7 @@ var KervanStorage = (function () {
       st.error = '';
       if (hooks.setReadOnly) hooks.setReadOnly(false);
       requestPersistence();
+      compactLater(COMPACT_QUIET_MS);
       changed();
     });
   }
@@ -378,7 +465,10 @@ var KervanStorage = (function () {
     }).then(function (loaded) {
       st.image = loaded;
       st.stored = loaded.generation;
+      st.storedSize = loaded.size;
       st.recordSize = loaded.recordSize;
+      st.format = loaded.format;
+      st.records = new Set(loaded.records);
       if (loaded.problem) {
         st.mode = 'damaged';
         st.problem = loaded.problem;
@@ -393,8 +483,12 @@ var KervanStorage = (function () {
       openChannel();
       refreshEstimate();
       changed();
-      if (st.writer) requestPersistence();
-      else if (st.mode === 'indexeddb') waitForWriterRole();
+      if (st.writer) {
+        requestPersistence();
+        compactLater(COMPACT_QUIET_MS);
+      } else if (st.mode === 'indexeddb') {
+        waitForWriterRole();
+      }
     }, function (e) {
       toMemory('IndexedDB cannot be used (' + String((e && (e.message || e.name)) || e) + ')');
       changed();
@@ -452,7 +546,8 @@ var KervanStorage = (function () {
       unsaved: !!(st.pending || st.inFlight),
       error: st.error,
       problem: st.problem,
-      migrated: st.migrated
+      migrated: st.migrated,
+      unpacked: st.records.size
     };
   }
 
@@ -476,6 +571,7 @@ var KervanStorage = (function () {
     flushNow: flushNow,
     catchUp: catchUp,
     takeOver: takeOver,
+    compact: compact,
     status: status,
     refreshEstimate: refreshEstimate
   };

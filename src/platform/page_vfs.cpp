@@ -267,5 +267,6 @@ bool page_vfs_read_only() { return image().read_only; }
 bool page_vfs_idle() { return image().files_locked == 0; }
 void page_vfs_clear_dirty() { image().dirty.clear(); }
 uint64_t page_vfs_size() { return image().bytes.size(); }
+const uint8_t* page_vfs_data() { return image().bytes.data(); }
 
 }  // namespace kervan::platform

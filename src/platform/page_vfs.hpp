@@ -35,7 +35,8 @@ bool page_vfs_idle();
 // Forgets the changes not yet handed out (after the image was replaced from storage).
 void page_vfs_clear_dirty();
 
-// Image size in bytes.
+// Image size in bytes, and where its bytes are (until the next write or reserve moves them).
 uint64_t page_vfs_size();
+const uint8_t* page_vfs_data();
 
 }  // namespace kervan::platform

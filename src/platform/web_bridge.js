@@ -31,6 +31,11 @@
   storage.hooks.wake = wake;
   storage.hooks.ready = function () { return bridge.started; };
   storage.hooks.isIdle = function () { return Module._kervan_image_idle() !== 0; };
+  // The image in the module's memory, for compaction (valid until the next module call).
+  storage.hooks.imageView = function () {
+    var at = Module._kervan_image_data();
+    return HEAPU8.subarray(at, at + Module._kervan_image_size());
+  };
   storage.hooks.setReadOnly = function (flag) { if (runtimeInitialized) Module._kervan_set_read_only(flag ? 1 : 0); };
   storage.hooks.applyBlocks = function (size, records, recordSize) {
     var base = Module._kervan_image_reserve(size, 0);
@@ -277,6 +282,11 @@
     storage: function () { return storage.status(); },
     // Makes this tab the writer (the other tab turns read-only). Resolves true when done.
     takeOver: function () { return storage.takeOver(); },
+    // Folds every saved record into packs now (normally done a while after saves): resolves
+    // true when done, false when it could not run (a read-only tab, a save under way).
+    compactStorage: function () {
+      return ready.then(function () { return storage.flush(); }).then(function () { return storage.compact(); });
+    },
     // PRAGMA integrity_check over the open image: {ok, problems: [...]}.
     checkIntegrity: function () {
       return ready.then(function () { return JSON.parse(UTF8ToString(Module._kervan_integrity_check())); });
