@@ -4,10 +4,10 @@
 // keystroke, frame time while scrolling and sorting, idle main-thread busy time, sync export
 // and import, every dashboard report (report.<name>), the app's compressed size, and the same
 // core operations natively. Prints one table of medians; ratios come from the same run. Not a
-// test: nothing here passes or fails. --only reports measures start-up and the reports alone,
-// --only sync start-up and the full export/import, --only ui everything but the reports and the
-// export/import.
-//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR] [--only reports|sync|ui]
+// test: nothing here passes or fails. --only startup measures start-up alone, --only reports
+// start-up and the reports, --only sync start-up and the full export/import, --only ui
+// everything but the reports and the export/import.
+//   node bench/run.mjs --cli PATH/TO/kervan [--sizes 1k,100k] [--runs 7] [--work DIR] [--only startup|reports|sync|ui]
 //                      [--record-size 65536]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -259,6 +259,7 @@ async function browserRuns(site, size) {
       startups.push(await s.page.evaluate(() => window.kervan.ready.then(() => performance.now())));
     }
     row('start-up to first interactive frame', size, median(startups), 'ms');
+    if (only === 'startup') return;
     if (only === 'sync') {
       await syncRuns(s, size);
       return;
@@ -399,7 +400,7 @@ async function pageReports(s, size) {
 }
 
 async function nativeRuns(db, size) {
-  if (only === 'sync') return;
+  if (only === 'sync' || only === 'startup') return;
   for (const [label, name, args] of only === 'ui' ? [] : reportCalls) {
     const times = await nativeTimes(db, Array.from({ length: runs + 1 }, () => ({ command: name, args })));
     nativeReport[`${label} ${size}`] = median(times.slice(1));  // the first call also opens the file

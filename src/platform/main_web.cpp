@@ -22,6 +22,8 @@
 #include "ui/item_registry.hpp"
 
 EM_JS(void, kervan_js_ready, (const char* device_id), { Module.kervanBridge.ready(UTF8ToString(device_id)); });
+// False when the stored image could not be put into memory (web_bridge.js places it before
+// main() runs).
 EM_JS(int, kervan_js_load_image, (), { return Module.kervanBridge.loadImage() ? 1 : 0; });
 // True while a save is in flight and young (page_sync.js): the frame waits for it.
 EM_JS(int, kervan_js_hold_frame, (), { return KervanStorage.holdFrame() ? 1 : 0; });

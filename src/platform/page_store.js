@@ -26,6 +26,9 @@ var KervanPageStore = (function () {
   // Format 1: records only (what builds before packs read); 2: records over packs.
   var FORMAT = 1;
   var PACKED_FORMAT = 2;
+  // Packs read at once while the image is placed: enough to keep the browser busy, few
+  // enough that their buffers stay small next to the image.
+  var PACKS_IN_FLIGHT = 16;
   var WRITE_TIMEOUT_MS = 20000;
   var SQLITE_MAGIC = 'SQLite format 3';
 
@@ -84,9 +87,6 @@ var KervanPageStore = (function () {
 
   function isPack(value) { return value && value.k !== undefined; }
 
-  // Bytes of a record's or a pack's value: an ArrayBuffer, or a Blob not read yet.
-  function byteLength(data) { return data.byteLength !== undefined ? data.byteLength : data.size; }
-
   // Reads the Blob of every pack into p.d (an ArrayBuffer).
   function readPacks(packs) {
     return Promise.all(packs.map(function (p) {
@@ -94,14 +94,14 @@ var KervanPageStore = (function () {
     }));
   }
 
-  // Checks a stored image from its meta record, its records and its packs (Blobs need not be
-  // read yet). Returns {size, generation, recordSize, format, records, problem, fill(target),
-  // image()}: records are the numbers of the stored records; problem is '' for a sound image,
-  // else plain words on what is wrong; fill() copies packs and records into `target` (size
-  // bytes, any content: holes become zeros), image() into a new array; both need the packs
-  // read (readPacks).
-  // Nothing is copied here: at 100,000 leads the image is about 464 MB, and the start copies
-  // it once, straight into the module's memory.
+  // Checks a stored image from its meta record, its records and its packs (their Blobs are
+  // not read here). Returns {size, generation, recordSize, format, records, packCount,
+  // problem, place(view), image()}: records are the numbers of the stored records; problem is
+  // '' for a sound image, else plain words on what is wrong (the first bytes are checked once
+  // placed, see KervanStorage.placeImage); place() writes the image into view() and image()
+  // into a new array (a store without packs only).
+  // At 100,000 leads the image is about 464 MB: place() reads the packs a few at a time
+  // straight into the module's memory, so the image is never held twice.
   function assemble(meta, records, packs) {
     packs = packs || [];
     var problems = [];
@@ -119,27 +119,24 @@ var KervanPageStore = (function () {
     var size = Number(meta.size) || 0;
     var count = Math.ceil(size / R);
     var covered = new Uint8Array(count);
-    var extra = 0, newer = 0, wrongLength = 0, head = null;
+    var extra = 0, newer = 0, wrongLength = 0;
     var usedPacks = [], used = [], numbers = [];
     for (var i = 0; i < packs.length; i++) {
       var p = packs[i];
-      var packBytes = byteLength(p.b || p.d);
+      var packBytes = p.b.size;
       if (!(p.k * PACK < size)) { extra++; continue; }
       if (p.g > meta.generation) newer++;
       if (packBytes > PACK) { wrongLength++; continue; }
       // The records a pack holds entirely (a file that grew since has records past its end).
       var end = p.k * PACK + packBytes;
       for (var m = p.k * PACK / R; m < count && Math.min(size, (m + 1) * R) <= end; m++) covered[m] = 1;
-      if (p.k === 0) head = p;
       usedPacks.push(p);
     }
     for (i = 0; i < records.length; i++) {
       var r = records[i];
       if (!(r.n < count)) { extra++; continue; }
       if (r.g > meta.generation) newer++;
-      var length = r.d.byteLength;
-      if (length !== recordLength(size, r.n, R)) wrongLength++;
-      if (r.n === 0) head = r;
+      if (r.d.byteLength !== recordLength(size, r.n, R)) wrongLength++;
       covered[r.n] = 1;
       used.push(r);
       numbers.push(r.n);
@@ -150,43 +147,66 @@ var KervanPageStore = (function () {
     if (extra) problems.push(extra + ' blocks lie past the saved size');
     if (newer) problems.push(newer + ' blocks are newer than the saved state (an interrupted write)');
     if (wrongLength) problems.push(wrongLength + ' blocks have the wrong length');
-    // The first bytes need the pack read: checked by magicProblem() once it is.
-    function magicProblem() {
-      if (!(size > 0)) return '';
-      var d = head && (head.d || null);
-      var text = d ? String.fromCharCode.apply(null, new Uint8Array(d, 0, Math.min(15, d.byteLength))) : '';
-      return text === SQLITE_MAGIC ? '' : 'the data does not start like a database';
-    }
-    // Writes every byte of target: packs, then the records over them (a record is newer than
-    // its pack), zeros where neither lies. Packs and records come in key order.
-    function fill(target) {
-      var next = 0;
-      var a = 0, b = 0;
+
+    // Where pack a or record b lies: [start, end) within the image.
+    function packSpan(q) { return [q.k * PACK, Math.min(size, q.k * PACK + q.b.size)]; }
+    function recordSpan(q) { return [q.n * R, Math.min(size, q.n * R + q.d.byteLength)]; }
+    // Zeros wherever neither a pack nor a record lies (both come in key order).
+    function zeroGaps(target) {
+      var next = 0, a = 0, b = 0;
       while (a < usedPacks.length || b < used.length) {
-        var pack = a < usedPacks.length && (b >= used.length || usedPacks[a].k * PACK <= used[b].n * R);
-        var item = pack ? usedPacks[a++] : used[b++];
-        var at = pack ? item.k * PACK : item.n * R;
-        var want = Math.max(0, Math.min(pack ? PACK : R, size - at));
-        var bytes = new Uint8Array(item.d, 0, Math.min(want, item.d.byteLength));
-        if (at > next) target.fill(0, next, at);
-        target.set(bytes, at);
-        next = Math.max(next, at + bytes.length);
+        var takePack = a < usedPacks.length && (b >= used.length || usedPacks[a].k * PACK <= used[b].n * R);
+        var span = takePack ? packSpan(usedPacks[a++]) : recordSpan(used[b++]);
+        if (span[0] > next) target.fill(0, next, span[0]);
+        next = Math.max(next, span[1]);
       }
       if (next < size) target.fill(0, next, size);
     }
-    var result = {
+    // The records go over the packs: a record is newer than the pack it falls in.
+    function putRecords(target) {
+      for (var j = 0; j < used.length; j++) {
+        var span = recordSpan(used[j]);
+        target.set(new Uint8Array(used[j].d, 0, span[1] - span[0]), span[0]);
+      }
+    }
+    // Writes every byte of the image into view() (size bytes; asked for anew after each wait).
+    // Resolves with the number of packs that could not be read (their bytes become zeros).
+    function place(view) {
+      zeroGaps(view());
+      var queue = usedPacks.slice();
+      var running = 0, unreadable = 0;
+      return new Promise(function (resolve) {
+        function settled(pack, buffer) {
+          var span = packSpan(pack);
+          if (buffer && buffer.byteLength === pack.b.size) view().set(new Uint8Array(buffer, 0, span[1] - span[0]), span[0]);
+          else { unreadable++; view().fill(0, span[0], span[1]); }
+          running--;
+          pump();
+        }
+        function pump() {
+          while (queue.length && running < PACKS_IN_FLIGHT) {
+            var next = queue.shift();
+            running++;
+            next.b.arrayBuffer().then(settled.bind(null, next), settled.bind(null, next, null));
+          }
+          if (!queue.length && !running) {
+            putRecords(view());
+            resolve(unreadable);
+          }
+        }
+        pump();
+      });
+    }
+    return {
       size: size, generation: meta.generation, recordSize: R, format: meta.format || FORMAT,
-      records: numbers, problem: problems.join('; '), fill: fill,
-      image: function () { var image = new Uint8Array(size); fill(image); return image; }
+      records: numbers, packCount: usedPacks.length, problem: problems.join('; '), place: place,
+      image: function () {
+        if (usedPacks.length) throw new Error('image() of a store with packs');
+        var image = new Uint8Array(size);
+        putRecords(image);
+        return image;
+      }
     };
-    // Adds the first bytes' check to problem (after readPacks).
-    result.checkHead = function () {
-      var more = magicProblem();
-      if (more) result.problem = result.problem ? result.problem + '; ' + more : more;
-    };
-    if (!usedPacks.length || head !== usedPacks[0]) result.checkHead();
-    else result.headInPack = true;
-    return result;
   }
 
   // Splits the values of the "pages" store into records and packs.
@@ -196,9 +216,9 @@ var KervanPageStore = (function () {
     return { records: records, packs: packs };
   }
 
-  // Reads the whole image in one transaction. With `owner`, the same (readwrite) transaction
-  // makes that tab the owner when the image is sound, so an older writer can no longer save.
-  // The packs' Blobs are read after it.
+  // Reads the whole image in one transaction (the packs' Blobs are read by place()). With
+  // `owner`, the same (readwrite) transaction makes that tab the owner when the image is
+  // sound, so an older writer can no longer save.
   function load(db, owner) {
     var tx = db.transaction(['pages', 'meta'], owner ? 'readwrite' : 'readonly');
     var state = {};
@@ -206,24 +226,18 @@ var KervanPageStore = (function () {
     var metaStore = tx.objectStore('meta');
     var metaReq = metaStore.get('state');
     var pagesReq = tx.objectStore('pages').getAll();
-    var result = null, packs = [];
+    var result = null;
     pagesReq.onsuccess = function () {
       var meta = metaReq.result;
       var parts = split(pagesReq.result);
-      packs = parts.packs;
-      result = assemble(meta, parts.records, packs);
+      result = assemble(meta, parts.records, parts.packs);
       if (owner && !result.problem) {
         var claimed = meta ? Object.assign({}, meta) : { format: FORMAT, blockSize: RECORD, generation: 0, size: 0, savedAt: 0 };
         claimed.owner = owner;
         metaStore.put(claimed, 'state');
       }
     };
-    return done.then(function () { return readPacks(packs); }).then(function () {
-      // A damaged first pack is found only now, after this tab became the owner: it then
-      // stays read-only like any damaged store, and writes nothing.
-      if (result.headInPack) result.checkHead();
-      return result;
-    });
+    return done.then(function () { return result; });
   }
 
   // What was saved after `generation`, for a reader catching up or a tab taking over (`owner`:
@@ -385,7 +399,7 @@ var KervanPageStore = (function () {
   }
 
   return {
-    BLOCK: BLOCK, RECORD: RECORD, PACK: PACK, PACKED_FORMAT: PACKED_FORMAT, open: open, load: load, readSince: readSince,
+    BLOCK: BLOCK, RECORD: RECORD, PACK: PACK, PACKED_FORMAT: PACKED_FORMAT, SQLITE_MAGIC: SQLITE_MAGIC, open: open, load: load, readSince: readSince,
     write: write, pack: pack, readLegacy: readLegacy, assemble: assemble
   };
 })();

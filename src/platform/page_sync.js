@@ -34,7 +34,7 @@ var KervanStorage = (function () {
     diverged: false,     // a read-only tab whose image changed locally while opening
     owner: Math.random().toString(36).slice(2) + Date.now().toString(36),
     db: null,
-    image: null,         // the loaded image (a Uint8Array or assemble()'s answer), until main() takes it
+    image: null,         // the loaded image (a Uint8Array or assemble()'s answer), until placeImage()
     stored: 0,           // the IndexedDB generation our image and writes are based on
     recordSize: KervanPageStore.RECORD,  // bytes per stored record: the store's, or RECORD
     format: 1,           // the store's format (KervanPageStore.PACKED_FORMAT once it has packs)
@@ -470,14 +470,13 @@ var KervanStorage = (function () {
       st.format = loaded.format;
       st.records = new Set(loaded.records);
       if (loaded.problem) {
-        st.mode = 'damaged';
-        st.problem = loaded.problem;
-        st.writer = false;
-        console.warn('kervan: the saved data looks damaged:', loaded.problem);
+        damaged(loaded.problem);
         return null;
       }
       if (st.writer && loaded.generation === 0 && loaded.size === 0) return migrate();
-      if (st.writer && loaded.recordSize !== KervanPageStore.RECORD && loaded.size <= REWRITE_LIMIT) rewriteAll(loaded.image());
+      if (st.writer && loaded.recordSize !== KervanPageStore.RECORD && loaded.size <= REWRITE_LIMIT && !loaded.packCount) {
+        rewriteAll(loaded.image());
+      }
       return null;
     }).then(function () {
       openChannel();
@@ -492,6 +491,44 @@ var KervanStorage = (function () {
     }, function (e) {
       toMemory('IndexedDB cannot be used (' + String((e && (e.message || e.name)) || e) + ')');
       changed();
+    });
+  }
+
+  // The stored image failed its checks: read-only from here on, nothing written.
+  function damaged(problem) {
+    st.problem = st.mode === 'damaged' ? st.problem + '; ' + problem : problem;
+    st.mode = 'damaged';
+    st.writer = false;
+    console.warn('kervan: the saved data looks damaged:', problem);
+  }
+
+  // Before main(): puts the image start() loaded into the module's memory. `reserve(size)`
+  // makes room and returns a function giving the target bytes (null without the memory).
+  // Resolves false when the memory cannot be had. Packs that cannot be read, or first bytes
+  // that are not a database, make the store damaged.
+  function placeImage(reserve) {
+    var image = st.image;
+    st.image = null;
+    if (!image) return Promise.resolve(true);
+    var whole = image instanceof Uint8Array;  // a migrated file
+    var size = whole ? image.length : image.size;
+    if (!size) return Promise.resolve(true);
+    var view = reserve(size);
+    if (!view) return Promise.resolve(false);
+    if (whole) {
+      view().set(image);
+      return Promise.resolve(true);
+    }
+    return image.place(view).then(function (unreadable) {
+      if (unreadable) damaged(unreadable + ' saved packs cannot be read');
+      var head = String.fromCharCode.apply(null, view().subarray(0, 15));
+      if (head !== KervanPageStore.SQLITE_MAGIC) damaged('the data does not start like a database');
+      if (unreadable || head !== KervanPageStore.SQLITE_MAGIC) changed();
+      return true;
+    }, function (e) {
+      damaged('the saved data cannot be read (' + String((e && (e.message || e.name)) || e) + ')');
+      changed();
+      return true;
     });
   }
 
@@ -560,7 +597,7 @@ var KervanStorage = (function () {
     commit: commit,
     holdFrame: holdFrame,
     noteInput: noteInput,
-    takeImage: function () { var image = st.image; st.image = null; return image; },
+    placeImage: placeImage,
     isWriter: function () { return st.writer; },
     latestTicket: function () { return st.ticket; },
     durableTicket: function () { return st.durable; },

@@ -58,23 +58,10 @@
   bridge.persistError = function () { return storage.error(); };
   bridge.statusJson = function () { return JSON.stringify(storage.status()); };
   bridge.waitDurable = storage.waitDurable;
-  // The image loaded before main(): copied into the VFS by main_web.cpp.
-  // False when the module cannot get the memory for the image.
-  bridge.loadImage = function () {
-    var image = storage.takeImage();
-    if (!image) return true;
-    // The bytes of a migrated file, or the checked records of the store (copied once, here).
-    var bytes = image instanceof Uint8Array;
-    var size = bytes ? image.length : image.size;
-    if (!size) return true;
-    // Every byte is written below (fill() zeroes any hole), so none is zeroed first.
-    var base = Module._kervan_image_reserve(size, 1);
-    if (!base) return false;
-    // HEAPU8 is read after the reserve: growing the memory replaces it.
-    if (bytes) HEAPU8.set(image, base);
-    else image.fill(HEAPU8.subarray(base, base + size));
-    return true;
-  };
+  // Whether the stored image is in the module's memory (placed before main() ran, below);
+  // false when the module could not get the memory for it. Read by main_web.cpp.
+  bridge.imagePlaced = true;
+  bridge.loadImage = function () { return bridge.imagePlaced; };
   bridge.allocString = function (text) {
     var size = lengthBytesUTF8(text) + 1;
     var p = _malloc(size);
@@ -126,6 +113,21 @@
     addRunDependency('kervan-load-data');
     storageStarted.then(function () { removeRunDependency('kervan-load-data'); });
   });
+  // The image goes into the module's memory after the runtime started (the VFS's buffer
+  // exists) and before main() opens it: main() is held back (noInitialRun) until then, and
+  // every pack is copied straight into place as it is read.
+  Module.noInitialRun = true;
+  Module.onRuntimeInitialized = function () {
+    storage.placeImage(function (size) {
+      // Every byte is written by place() (holes become zeros), so none is zeroed first.
+      var base = Module._kervan_image_reserve(size, 1);
+      // HEAPU8 is read anew each time: growing the memory replaces it.
+      return base ? function () { return HEAPU8.subarray(base, base + size); } : null;
+    }).then(function (placed) {
+      bridge.imagePlaced = placed;
+      callMain();
+    });
+  };
 
   // Input: wake the main loop on anything the user does.
   ['keydown', 'keyup', 'keypress', 'mousedown', 'mouseup', 'mousemove', 'wheel', 'touchstart',

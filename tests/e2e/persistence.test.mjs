@@ -329,13 +329,16 @@ export const tests = [
         const names = await allLeadNames(s.page);
         t.assert(names.size === 241 && names.has('Paketin Üstünde') && names.has('Paket 239 Çağlayan'), `after restart: ${names.size}`);
         t.assert((await integrity(s.page)).ok, 'integrity over packs');
-        // A pack lost behind the app's back is damage, not an empty stretch of zeros.
+        // A pack lost behind the app's back is damage, not an empty stretch of zeros; so is a
+        // first pack whose bytes are not a database (found once it is read).
         await s.page.evaluate(() => new Promise((resolve) => {
           const scope = location.pathname.replace(/[^/]*$/, '');
           const req = indexedDB.open('kervan-pages:' + scope);
           req.onsuccess = () => {
             const tx = req.result.transaction('pages', 'readwrite');
             tx.objectStore('pages').delete([1]);
+            tx.objectStore('pages').put({ k: 0, g: 1, b: new Blob([new Uint8Array(1048576).fill(7)]) }, [0]);
+            tx.objectStore('pages').delete(0);  // the header's record, rewritten by every save
             tx.oncomplete = () => { req.result.close(); resolve(); };
           };
         }));
@@ -345,6 +348,7 @@ export const tests = [
         await t.waitFor(s.page, async () => (await s.page.evaluate(() => window.kervan && window.kervan.storage && window.kervan.storage().mode)) === 'damaged', 'damage found', 30000);
         const status = await s.page.evaluate(() => window.kervan.storage());
         t.assert(status.readOnly && /missing/.test(status.problem), `status: ${JSON.stringify(status)}`);
+        await t.waitFor(s.page, async () => /does not start like a database/.test((await s.page.evaluate(() => window.kervan.storage())).problem), 'first pack checked');
         await s.context.close();
       } finally {
         fs.rmSync(profile, { recursive: true, force: true });
