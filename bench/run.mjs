@@ -252,13 +252,22 @@ async function browserRuns(site, size) {
 
     // Start-up to the first interactive frame (the app ready and a frame drawn).
     const startups = [];
+    const steps = {};
     for (let i = 0; i < runs; i++) {
       await s.page.goto(site.app);
       // frames() throws while the module is still starting; that counts as "not yet".
       await s.page.waitForFunction(() => { try { return window.kervan.ui.frames() > 0; } catch { return false; } }, null, { timeout: 120000, polling: 5 });
       startups.push(await s.page.evaluate(() => window.kervan.ready.then(() => performance.now())));
+      const marks = await s.page.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('kervan:')).map((m) => [m.name, m.startTime]));
+      for (const [name, at] of marks) (steps[name] ||= []).push(at);
     }
     row('start-up to first interactive frame', size, median(startups), 'ms');
+    // When each step of the start ended (builds that set the marks).
+    const stepNames = { 'kervan:store-read': 'stored image checked (IndexedDB read, packs not yet)', 'kervan:runtime-ready': 'module compiled and its runtime up',
+      'kervan:image-placed': 'image in the module\'s memory', 'kervan:main-ready': 'database open, app ready' };
+    for (const [name, label] of Object.entries(stepNames)) {
+      if (steps[name]) row(`start-up: ${label}, at`, size, median(steps[name]), 'ms');
+    }
     if (only === 'startup') return;
     if (only === 'sync') {
       await syncRuns(s, size);

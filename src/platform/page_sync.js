@@ -463,6 +463,7 @@ var KervanStorage = (function () {
       st.writer = writer;
       return KervanPageStore.load(st.db, writer ? st.owner : null);
     }).then(function (loaded) {
+      performance.mark('kervan:store-read');
       st.image = loaded;
       st.stored = loaded.generation;
       st.storedSize = loaded.size;

@@ -75,6 +75,7 @@
     }
   };
   bridge.ready = function (deviceId) {
+    performance.mark('kervan:main-ready');
     bridge.deviceId = deviceId;
     bridge.started = true;
     bridge.readyResolve();
@@ -117,13 +118,16 @@
   // exists) and before main() opens it: main() is held back (noInitialRun) until then, and
   // every pack is copied straight into place as it is read.
   Module.noInitialRun = true;
+  // performance marks "kervan:<step>" time the start (read by the benchmark).
   Module.onRuntimeInitialized = function () {
+    performance.mark('kervan:runtime-ready');
     storage.placeImage(function (size) {
       // Every byte is written by place() (holes become zeros), so none is zeroed first.
       var base = Module._kervan_image_reserve(size, 1);
       // HEAPU8 is read anew each time: growing the memory replaces it.
       return base ? function () { return HEAPU8.subarray(base, base + size); } : null;
     }).then(function (placed) {
+      performance.mark('kervan:image-placed');
       bridge.imagePlaced = placed;
       callMain();
     });
