@@ -5,8 +5,9 @@
 // a whole document as a JSON tree took gigabytes). First the plan: which records and
 // tombstones go, as keys only, found from the ids and reference columns of the tables. Then
 // each entity's rows are read in id order together with their stamps (EntityStamps, also in
-// id order), one record is turned into a small JSON tree, dumped and dropped. The text is
-// byte for byte what dumping the whole document as one tree gave (keys in the same order).
+// id order) and written straight from the SQLite columns as text, no JSON tree per record.
+// The text is byte for byte what dumping the whole document as one tree gave (keys in the
+// same order).
 #include <algorithm>
 #include <map>
 #include <iterator>
@@ -89,9 +90,9 @@ class RefIndex {
 
 // A text as Json::dump writes it (ensure_ascii off): quotes, backslashes and control
 // characters escaped, UTF-8 as it is. Invalid UTF-8 (never stored) goes through Json::dump.
-void append_string(std::string& out, const std::string& text) {
+void append_string(std::string& out, std::string_view text) {
   if (!text::is_valid_utf8(text)) {
-    out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+    out += Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
     return;
   }
   out += '"';
@@ -123,13 +124,35 @@ void append_string(std::string& out, const std::string& text) {
 }
 
 // Writes records as dumping {"entity", "fields": {name: {"stamp", "value"}}, "id"} with this
-// indent at this depth would, without building the tree (the export's hot path).
+// indent at this depth would, without building the tree (the export's hot path). A record
+// comes as its stored row (the columns of for_each_stored_row) or, for the keyed entities, as
+// a row of read_rows.
 class RecordText {
  public:
-  RecordText(int indent, int level) : indent_(indent), level_(level) {}
+  RecordText(std::string& out, int indent, int level) : out_(out), indent_(indent), level_(level) {}
 
-  const std::string& write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
-    out_.clear();
+  // `stamps` in the order of e.fields ("" for none).
+  void write(const SyncEntity& e, const Statement& row, const std::vector<std::string>& stamps) {
+    write(e, row.column_view(0), [&](std::size_t i) { return stamps[i].empty() ? nullptr : &stamps[i]; },
+          [&](std::size_t i) { append_column(row, static_cast<int>(i) + 1, e.fields[i]); });
+  }
+  void write(const SyncEntity& e, const Statement& row, const FieldStamps& stamps) {
+    write(e, row.column_view(0), [&](std::size_t i) { return stamp_in(stamps, e.fields[i]); },
+          [&](std::size_t i) { append_column(row, static_cast<int>(i) + 1, e.fields[i]); });
+  }
+  void write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
+    write(e, row["id"].get_ref<const std::string&>(), [&](std::size_t i) { return stamp_in(stamps, e.fields[i]); },
+          [&](std::size_t i) { append_value(row[e.fields[i].name]); });
+  }
+
+ private:
+  std::string& out_;
+  int indent_, level_;
+  std::map<const SyncEntity*, std::vector<std::size_t>> sorted_;
+
+  // stamp(i): the stamp text of e.fields[i] or nullptr; value(i) appends its value.
+  template <class StampOf, class ValueOf>
+  void write(const SyncEntity& e, std::string_view id, const StampOf& stamp, const ValueOf& value) {
     const char* colon = indent_ >= 0 ? ": " : ":";
     out_ += '{';
     newline(1);
@@ -142,24 +165,23 @@ class RecordText {
     out_ += colon;
     out_ += '{';
     bool first = true;
-    for (const SyncField* f : sorted_fields(e)) {
+    for (std::size_t i : sorted_fields(e)) {
       if (!first) out_ += ',';
       first = false;
       newline(2);
-      append_string(out_, f->name);
+      append_string(out_, e.fields[i].name);
       out_ += colon;
       out_ += '{';
       newline(3);
       out_ += "\"stamp\"";
       out_ += colon;
-      auto stamp = stamps.find(f->name);
-      if (stamp == stamps.end()) out_ += "null";
-      else append_string(out_, stamp->second);
+      if (const std::string* text = stamp(i)) append_string(out_, *text);
+      else out_ += "null";
       out_ += ',';
       newline(3);
       out_ += "\"value\"";
       out_ += colon;
-      append_value(row[f->name], 3);
+      value(i);
       newline(2);
       out_ += '}';
     }
@@ -172,33 +194,44 @@ class RecordText {
     newline(1);
     out_ += "\"id\"";
     out_ += colon;
-    append_string(out_, row["id"].get_ref<const std::string&>());
+    append_string(out_, id);
     newline(0);
     out_ += '}';
-    return out_;
   }
 
- private:
-  int indent_, level_;
-  std::string out_;
-  std::map<const SyncEntity*, std::vector<const SyncField*>> sorted_;
-
+  static const std::string* stamp_in(const FieldStamps& stamps, const SyncField& f) {
+    auto it = stamps.find(f.name);
+    return it == stamps.end() ? nullptr : &it->second;
+  }
   void newline(int depth) {
     if (indent_ < 0) return;
     out_ += '\n';
     out_.append(static_cast<std::size_t>((level_ + depth) * indent_), ' ');
   }
-  // Fields in the order of a JSON object's keys (sorted by name).
-  const std::vector<const SyncField*>& sorted_fields(const SyncEntity& e) {
+  // Positions in e.fields in the order of a JSON object's keys (sorted by name).
+  const std::vector<std::size_t>& sorted_fields(const SyncEntity& e) {
     auto [it, fresh] = sorted_.try_emplace(&e);
     if (fresh) {
-      for (const auto& f : e.fields) it->second.push_back(&f);
+      for (std::size_t i = 0; i < e.fields.size(); ++i) it->second.push_back(i);
       std::sort(it->second.begin(), it->second.end(),
-                [](const SyncField* a, const SyncField* b) { return a->name < b->name; });
+                [&](std::size_t a, std::size_t b) { return e.fields[a].name < e.fields[b].name; });
     }
     return it->second;
   }
-  void append_value(const Json& v, int depth) {
+  // A column as sync_value would read it, written straight from the row.
+  void append_column(const Statement& row, int col, const SyncField& f) {
+    switch (f.kind) {
+      case SyncKind::integer: out_ += std::to_string(row.column_int(col)); return;
+      case SyncKind::opt_integer:
+        out_ += row.column_is_null(col) ? "null" : std::to_string(row.column_int(col));
+        return;
+      case SyncKind::boolean: out_ += row.column_int(col) != 0 ? "true" : "false"; return;
+      case SyncKind::text_list:
+      case SyncKind::json: append_value(sync_value(row, col, f)); return;
+      default: append_string(out_, row.column_view(col));  // NULL reads as ""
+    }
+  }
+  void append_value(const Json& v) {
     if (v.is_string()) return append_string(out_, v.get_ref<const std::string&>());
     if (v.is_number_integer() && !v.is_number_unsigned()) {
       out_ += std::to_string(v.get<int64_t>());
@@ -212,19 +245,21 @@ class RecordText {
       out_ += "null";
       return;
     }
-    // Lists (and anything else): as dumped, nested lines moved right to this depth.
+    // Lists (and anything else): as dumped, nested lines moved right to the values' depth.
     std::string text = v.dump(indent_, ' ', false, Json::error_handler_t::replace);
     for (char c : text) {
-      if (c == '\n') newline(depth);
+      if (c == '\n') newline(3);
       else out_ += c;
     }
   }
 };
 
-// Collects small pieces into chunks of about 64 KB for the sink.
+// Collects small pieces into chunks of about 64 KB for the sink; a record is written straight
+// into the chunk (buffer(), then put("")).
 class ChunkWriter {
  public:
   explicit ChunkWriter(const TextSink& sink) : sink_(sink) { buffer_.reserve(kChunk + 4096); }
+  std::string& buffer() { return buffer_; }
   void put(std::string_view text) {
     buffer_ += text;
     if (buffer_.size() >= kChunk) flush();
@@ -353,12 +388,13 @@ void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const Hl
     out.put(pad(2));
     out.put(value(j, 2));
   };
-  RecordText record_text(indent, 2);
-  auto record = [&](const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
+  RecordText record_text(out.buffer(), indent, 2);
+  auto record = [&](const SyncEntity& e, const auto& row, const auto& stamps) {
     out.put(empty_list ? "[" : ",");
     empty_list = false;
     out.put(pad(2));
-    out.put(record_text.write(e, row, stamps));
+    record_text.write(e, row, stamps);
+    out.put("");
   };
   auto end_list = [&]() {
     out.put(empty_list ? "[]" : pad(1) + "]");
@@ -383,14 +419,17 @@ void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const Hl
       for (const auto& [id, row] : rows) record(e, row, ctx.changes.record_stamps(e.name, id));
     } else if (ids.size() < kScanFrom) {
       for (const auto& id : ids) {
-        if (auto row = read_row(ctx.db, e, id)) record(e, *row, ctx.changes.record_stamps(e.name, id));
+        for_each_stored_row(ctx.db, e, [&](const Statement& row) { record(e, row, ctx.changes.record_stamps(e.name, id)); },
+                            "id = ?1", {id});
       }
     } else {
       // The whole table in id order beside its stamps in id order.
-      ChangeLog::EntityStamps stamps(ctx.changes, e.name);
+      std::vector<std::string> names;
+      for (const auto& f : e.fields) names.push_back(f.name);
+      ChangeLog::EntityStamps stamps(ctx.changes, e.name, names);
       auto next = ids.begin();
-      for_each_row(ctx.db, e, [&](Json& row) {
-        const std::string& id = row["id"].get_ref<const std::string&>();
+      for_each_stored_row(ctx.db, e, [&](const Statement& row) {
+        std::string_view id = row.column_view(0);
         while (next != ids.end() && *next < id) ++next;
         if (next == ids.end() || *next != id) return;
         record(e, row, stamps.of(id));

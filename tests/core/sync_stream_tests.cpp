@@ -231,6 +231,42 @@ TEST_CASE("the streamed export is the old builder's document, byte for byte, ful
   check_same(d, {{"since", mid}}, mid);
 }
 
+TEST_CASE("the row-to-text export writes every kind of value as dumping the tree does") {
+  // The writer reads SQLite columns straight into text: escapes, lists, nulls and numbers
+  // must come out as nlohmann's dump writes them.
+  FileDevice d("kinds");
+  Json odd = d.call("lead.create", {{"name", "Kontrol"}, {"company", "Ters \\ eğik \"tırnak\" / €₺ 😀"},
+                                    {"tags", {"a\"b", "c\\d", "", "İğüşöç"}}});
+  Json plain = d.call("lead.create", {{"name", "Etiketsiz"}, {"tags", Json::array()}});
+  Json company = d.call("company.create", {{"name", "\"\"\\\\"}});
+  d.call("deal.create", {{"name", "Açık"}, {"company_id", company["id"]}, {"amount", 0}});
+  Json won = d.call("deal.create", {{"name", "Kazanıldı"}, {"amount", 9007199254740993LL}, {"tags", {"büyük", "x/y"}}});
+  d.call("deal.win", {{"id", won["id"]}, {"amount", 9007199254740993LL}});
+  d.call("rate.set", {{"currency", "EUR"}, {"per_base", "36.123456"}});
+  {
+    // Commands refuse control characters; an older or damaged database may still hold them,
+    // and tags that are not a list read as [].
+    Database db(d.path);
+    std::string controls = "a\x01\x1f\tb\bc\fd\re\nf\x7f";
+    Statement(db, "UPDATE leads SET name = ?1, tags = ?2 WHERE id = ?3")
+        .bind(1, "Kontrol " + controls)
+        .bind(2, Json::array({controls, "satır\nsonu"}).dump())
+        .bind(3, odd["id"].get<std::string>())
+        .run();
+    Statement(db, "UPDATE leads SET tags = '{\"a\":1}', company_id = NULL WHERE id = ?1")
+        .bind(1, plain["id"].get<std::string>())
+        .run();
+  }
+  check_same(d, Json::object(), "");
+  std::string compact = d.streamed(Json::object(), -1);
+  CHECK(compact.find("\\u0001") != std::string::npos);
+  CHECK(compact.find("\\u001f\\tb\\bc\\fd\\re\\nf") != std::string::npos);
+  CHECK(compact.find("\"value\":[]") != std::string::npos);
+  CHECK(compact.find("\"value\":null") != std::string::npos);
+  CHECK(compact.find("9007199254740993") != std::string::npos);
+  CHECK(compact.find("😀") != std::string::npos);
+}
+
 TEST_CASE("a large export streams in many chunks and equals the old builder's") {
   FileDevice d("big");
   fill(d, 300);
