@@ -10,10 +10,7 @@
 // same order).
 #include <algorithm>
 #include <map>
-#include <iterator>
-#include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
@@ -38,54 +35,76 @@ void select_changed(Database& db, ChangeLog& changes, const std::string& since,
 }
 
 // Which rows exist and what their references point at: ids and reference values only, read
-// per entity when first needed.
-class RefIndex {
+// per entity when first needed, in id order so that a row is then known by its position.
+class RowIndex {
  public:
-  struct Refs {
-    std::vector<std::string> values;  // the entity's reference fields, in field order
-    std::string polymorphic;          // the "entity" field of a row with a "*" reference
+  static constexpr std::size_t npos = SIZE_MAX;
+  struct Rows {
+    std::vector<std::string> ids;   // in text order
+    std::vector<std::string> refs;  // per row `width` texts: the reference fields in field
+                                    // order, then the "entity" of a row with a "*" reference
+    std::size_t width = 0;
+    std::vector<bool> going;
   };
-  explicit RefIndex(Database& db) : db_(db) {}
+  explicit RowIndex(Database& db) : db_(db) {}
 
-  const Refs* find(const SyncEntity& e, const std::string& id) {
-    const auto& rows = rows_of(e);
-    auto it = rows.find(id);
-    return it == rows.end() ? nullptr : &it->second;
+  std::size_t find(const SyncEntity& e, std::string_view id) {
+    const auto& ids = rows_of(e).ids;
+    auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    return it != ids.end() && *it == id ? static_cast<std::size_t>(it - ids.begin()) : npos;
   }
-  const std::unordered_map<std::string, Refs>& rows_of(const SyncEntity& e) {
-    auto [it, fresh] = rows_.try_emplace(e.name);
-    if (!fresh) return it->second;
-    auto& rows = it->second;
+  // The rows of `e` if they were read, else nullptr.
+  Rows* read(const SyncEntity& e) {
+    auto it = rows_.find(&e);
+    return it == rows_.end() ? nullptr : &it->second;
+  }
+  Rows& rows_of(const SyncEntity& e) {
+    auto [it, fresh] = rows_.try_emplace(&e);
+    if (fresh) load(e, it->second);
+    return it->second;
+  }
+
+ private:
+  Database& db_;
+  std::unordered_map<const SyncEntity*, Rows> rows_;
+
+  void load(const SyncEntity& e, Rows& rows) {
     if (!e.has_id_column()) {  // list values and settings: few rows, ids derived from keys
-      for (auto& row : read_rows(db_, e)) rows.emplace(row["id"].get<std::string>(), Refs{});
-      return rows;
+      for (auto& row : read_rows(db_, e)) rows.ids.push_back(row["id"].get<std::string>());
+      std::sort(rows.ids.begin(), rows.ids.end());
+      rows.going.assign(rows.ids.size(), false);
+      return;
     }
     std::string columns = "id";
     bool polymorphic = false;
     for (const auto& f : e.fields) {
       if (f.kind != SyncKind::reference) continue;
       columns += ", " + f.name;
+      ++rows.width;
       polymorphic = polymorphic || f.target == "*";
     }
-    if (polymorphic) columns += ", entity";
+    if (polymorphic) {
+      columns += ", entity";
+      ++rows.width;
+    }
+    // Read in table order and sorted here: ORDER BY id costs a lookup per row.
+    std::vector<std::string> ids, refs;
     Statement st(db_, "SELECT " + columns + " FROM " + e.table + " WHERE " + e.row_filter);
     while (st.step()) {
-      Refs refs;
-      int col = 1;
-      for (const auto& f : e.fields) {
-        if (f.kind != SyncKind::reference) continue;
-        refs.values.push_back(st.column_is_null(col) ? std::string() : st.column_text(col));
-        ++col;
-      }
-      if (polymorphic) refs.polymorphic = st.column_text(col);
-      rows.emplace(st.column_text(0), std::move(refs));
+      ids.emplace_back(st.column_view(0));
+      for (int col = 1; col <= static_cast<int>(rows.width); ++col) refs.emplace_back(st.column_view(col));
     }
-    return rows;
+    std::vector<std::size_t> order(ids.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+    rows.ids.reserve(ids.size());
+    rows.refs.reserve(refs.size());
+    for (std::size_t i : order) {
+      rows.ids.push_back(std::move(ids[i]));
+      for (std::size_t r = 0; r < rows.width; ++r) rows.refs.push_back(std::move(refs[i * rows.width + r]));
+    }
+    rows.going.assign(rows.ids.size(), false);
   }
-
- private:
-  Database& db_;
-  std::unordered_map<std::string, std::unordered_map<std::string, Refs>> rows_;
 };
 
 // A text as Json::dump writes it (ensure_ascii off): quotes, backslashes and control
@@ -284,72 +303,65 @@ constexpr std::size_t kScanFrom = 512;
 SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
   SyncExportPlan plan;
   plan.since = since;
-  std::map<std::string, std::vector<std::string>> selected;  // entity -> ids
-  RefIndex index(ctx.db);
+  RowIndex index(ctx.db);
+  std::vector<std::pair<const SyncEntity*, std::size_t>> pending;  // rows that go, by position
+  // A record that goes: its row, or its tombstone when it was deleted since.
+  auto add = [&](const SyncEntity* e, std::string_view entity, std::string_view id) {
+    std::size_t row = e ? index.find(*e, id) : RowIndex::npos;
+    if (row != RowIndex::npos) pending.push_back({e, row});
+    else if (std::string stamp = ctx.changes.tombstone(entity, id); !stamp.empty()) {
+      plan.tombstones[{std::string(entity), std::string(id)}] = stamp;
+    }
+  };
   if (since.empty()) {
     // Rows never written (the pipeline and lists every database starts with) are the same on
     // every device and stay out of the file.
-    std::map<std::string, std::vector<std::string>> stamped;
-    {
-      Statement st(ctx.db, "SELECT entity, uuid_text(record) FROM record_stamps");
-      while (st.step()) stamped[st.column_text(0)].push_back(st.column_text(1));
-    }
-    for (const auto& e : sync_entities()) {
-      for (auto& id : stamped[e.name]) {
-        if (index.find(e, id)) selected[e.name].push_back(std::move(id));
-      }
+    Statement st(ctx.db, "SELECT entity, uuid_text(record) FROM record_stamps");
+    while (st.step()) {
+      const SyncEntity* e = find_sync_entity(st.column_view(0));
+      std::size_t row = e ? index.find(*e, st.column_view(1)) : RowIndex::npos;
+      if (row != RowIndex::npos) pending.push_back({e, row});
     }
     Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
     while (tombs.step()) plan.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
   } else {
+    std::map<std::string, std::vector<std::string>> selected;  // entity -> ids
     select_changed(ctx.db, ctx.changes, since, selected, plan.tombstones);
+    for (const auto& [entity, ids] : selected) {
+      if (const SyncEntity* e = find_sync_entity(entity)) {
+        for (const auto& id : ids) add(e, entity, id);
+      }
+    }
   }
 
   // Each row's targets are added (or their tombstones), so the file never points at a record
   // it does not carry and the receiver may lack.
-  std::vector<std::pair<const SyncEntity*, std::string>> pending;
-  for (auto& [entity, ids] : selected) {
-    const SyncEntity* e = find_sync_entity(entity);
-    if (!e) continue;
-    for (auto& id : ids) pending.push_back({e, std::move(id)});
-    ids.clear();
-  }
-  // Hash sets while walking, ordered once at the end: with ordered sets, comparing ids took a
-  // quarter of a full export at 100k.
-  std::map<const SyncEntity*, std::unordered_set<std::string>> going;
   while (!pending.empty()) {
-    auto [e, id] = std::move(pending.back());
+    auto [e, row] = pending.back();
     pending.pop_back();
-    std::unordered_set<std::string>& ids = going[e];
-    if (ids.count(id)) continue;
-    const RefIndex::Refs* refs = index.find(*e, id);
-    if (!refs) {  // deleted since: its tombstone travels instead
-      if (std::string stamp = ctx.changes.tombstone(e->name, id); !stamp.empty()) plan.tombstones[{e->name, id}] = stamp;
-      continue;
-    }
+    RowIndex::Rows& rows = index.rows_of(*e);
+    if (rows.going[row]) continue;
+    rows.going[row] = true;
+    const std::string* refs = rows.refs.data() + row * rows.width;
     std::size_t r = 0;
     for (const auto& f : e->fields) {
       if (f.kind != SyncKind::reference) continue;
-      const std::string& target_id = refs->values[r++];
+      const std::string& target_id = refs[r++];
       if (target_id.empty()) continue;
-      const std::string& target = f.target == "*" ? refs->polymorphic : f.target;
-      if (const SyncEntity* te = find_sync_entity(target); te && index.find(*te, target_id)) {
-        pending.push_back({te, target_id});
-      } else if (std::string stamp = ctx.changes.tombstone(target, target_id); !stamp.empty()) {
-        plan.tombstones[{target, target_id}] = stamp;
-      }
+      const std::string& target = f.target == "*" ? refs[rows.width - 1] : f.target;
+      add(find_sync_entity(target), target, target_id);
     }
-    ids.insert(std::move(id));
   }
-  for (auto& [e, ids] : going) {
+  for (const auto& e : sync_entities()) {
+    RowIndex::Rows* rows = index.read(e);
+    if (!rows) continue;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < rows->ids.size(); ++i) {
+      if (rows->going[i]) ids.push_back(std::move(rows->ids[i]));
+    }
     if (ids.empty()) continue;
-    std::vector<std::string> sorted;
-    sorted.reserve(ids.size());
-    while (!ids.empty()) sorted.push_back(std::move(ids.extract(ids.begin()).value()));
-    std::sort(sorted.begin(), sorted.end());
-    plan.record_count += sorted.size();
-    // Built from sorted ids, each goes in at the end without a search.
-    plan.records[e->name] = std::set<std::string>(std::make_move_iterator(sorted.begin()), std::make_move_iterator(sorted.end()));
+    plan.record_count += ids.size();
+    plan.records[e.name] = std::move(ids);
   }
   for (const auto& [key, stamp] : plan.tombstones) {
     const SyncEntity* e = find_sync_entity(key.first);
@@ -409,12 +421,12 @@ void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const Hl
   for (const auto& e : sync_entities()) {
     auto found = plan.records.find(e.name);
     if (found == plan.records.end()) continue;
-    const std::set<std::string>& ids = found->second;
+    const std::vector<std::string>& ids = found->second;
     if (!e.has_id_column()) {  // few rows; ids derived from the keys, so not in SQL order
       std::map<std::string, Json> rows;
       for (auto& row : read_rows(ctx.db, e)) {
         std::string id = row["id"].get<std::string>();
-        if (ids.count(id)) rows.emplace(std::move(id), std::move(row));
+        if (std::binary_search(ids.begin(), ids.end(), id)) rows.emplace(std::move(id), std::move(row));
       }
       for (const auto& [id, row] : rows) record(e, row, ctx.changes.record_stamps(e.name, id));
     } else if (ids.size() < kScanFrom) {
