@@ -10,6 +10,7 @@
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
 #include "core/sync.hpp"
+#include "core/sync_document.hpp"
 #include "core/sync_entities.hpp"
 #include "core/sync_state.hpp"
 #include "sync_test_support.hpp"
@@ -140,6 +141,25 @@ Json reference_export(CommandContext& ctx, const std::string& since, const HlcSt
 
 // ---- end of the old builder ----
 
+// The same tree, number types included (Json::parse makes 5 unsigned, -5 signed; == does not
+// tell them apart).
+bool same_tree(const Json& a, const Json& b) {
+  if (a.type() != b.type() || a.size() != b.size()) return false;
+  if (a.is_object()) {
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      if (!b.contains(it.key()) || !same_tree(it.value(), b[it.key()])) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same_tree(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
 struct FileDevice {
   ManualClock clock;
   std::string path;
@@ -265,6 +285,35 @@ TEST_CASE("the row-to-text export writes every kind of value as dumping the tree
   CHECK(compact.find("\"value\":null") != std::string::npos);
   CHECK(compact.find("9007199254740993") != std::string::npos);
   CHECK(compact.find("😀") != std::string::npos);
+  // The import's parser reads the whole file as Json::parse does.
+  for (int indent : {-1, 1}) {
+    std::string text = d.streamed(Json::object(), indent);
+    Json plain;
+    REQUIRE(parse_plain_json(text, plain));
+    CHECK(same_tree(plain, Json::parse(text)));
+  }
+}
+
+TEST_CASE("the import's plain JSON parser gives Json::parse's tree or leaves the text to it") {
+  for (std::string text : {std::string(R"({"a":[],"b":{},"c":"","d":null,"e":true,"f":false})"),
+                           std::string(" \t\r\n{ \"x\" : [ 1 , -2 , 0 , -0 , 999999999999999999 , -999999999999999999 ] } \n"),
+                           std::string(R"(["\"\\\/\b\f\n\r\t", "\u0000\u001f\u00e7\u011F\u20ba\uFFFF a", "ğüşıöç İ 😀 ₺"])"),
+                           std::string(R"({"k":1,"k":[2],"z":{"k":"a"},"z":3})"),
+                           std::string(R"([[[[]]],{"a":{"b":{"c":[null]}}},"x"])"),
+                           std::string(R"("yalnız")"), std::string("42"), std::string("null")}) {
+    INFO(text);
+    Json plain;
+    REQUIRE(parse_plain_json(text, plain));
+    CHECK(same_tree(plain, Json::parse(text)));
+  }
+  for (std::string text : {"1.5", "1e3", "-1E2", "[0.0]", "1234567890123456789", "-1234567890123456789", "01", "-",
+                           "[-]", R"("\ud83d\ude00")", "\"raw\ttab\"", "[1,]", R"({"a":1,})", R"({"a" 1})", "tru",
+                           "nul", "\"open", R"("\x")", R"("\u12g4")", R"("\u12")", "", "[1] 2", "{'a':1}", "[1 2]",
+                           "{\"a\":1", "[", "+1"}) {
+    INFO(text);
+    Json plain;
+    CHECK_FALSE(parse_plain_json(text, plain));
+  }
 }
 
 TEST_CASE("a large export streams in many chunks and equals the old builder's") {
