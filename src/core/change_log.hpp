@@ -53,18 +53,23 @@ class ChangeLog {
   // table (ordered by id too) so an export never holds every stamp at once.
   class EntityStamps {
    public:
-    EntityStamps(ChangeLog& log, std::string_view entity);
+    // `fields` are the fields of() answers for, in its order.
+    EntityStamps(ChangeLog& log, std::string_view entity, const std::vector<std::string>& fields);
     ~EntityStamps();
     EntityStamps(const EntityStamps&) = delete;
     EntityStamps& operator=(const EntityStamps&) = delete;
-    // Every stamped field of `id`; ids must be asked in increasing order.
-    FieldStamps of(const std::string& id);
+    // The stamp text of each field of `id`, "" where it was never stamped; ids must be asked in
+    // increasing order. Valid until the next call.
+    const std::vector<std::string>& of(std::string_view id);
 
    private:
     ChangeLog& log_;
     std::unique_ptr<Statement> st_;
     bool has_row_ = false;
     std::string id_, stamps_;
+    std::vector<int> slot_;  // field number -> position in texts_, -1 when not asked
+    std::vector<std::string> texts_;
+    std::string group_text_;
     void next();
   };
   // The records with a field stamped after `since` (a stamp text).
@@ -93,6 +98,9 @@ class ChangeLog {
   using Packed = std::map<int64_t, Stamp>;  // field number -> stamp
 
   static bool parse(std::string_view text, Packed& out, int64_t& newest);
+  // Calls fn(stamp, field numbers) for each group of a stored text; false when it is damaged.
+  template <class Fn>
+  static bool parse_groups(std::string_view text, Fn&& fn);
   void load_names();
   int64_t number_of(Names& names, const std::string& text);
   const std::string& text_of(Names& names, int64_t no);

@@ -297,10 +297,12 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-std::string Statement::column_text(int column) const {
+std::string Statement::column_text(int column) const { return std::string(column_view(column)); }
+
+std::string_view Statement::column_view(int column) const {
   const unsigned char* p = sqlite3_column_text(stmt_, column);
   if (!p) return {};
-  return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 std::string Statement::column_blob(int column) const {

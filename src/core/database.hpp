@@ -82,6 +82,8 @@ class Statement {
   void reset();
 
   std::string column_text(int column) const;
+  // The same without a copy, valid until the next step or reset.
+  std::string_view column_view(int column) const;
   // The column's bytes as they are stored (a BLOB's content; "" for NULL).
   std::string column_blob(int column) const;
   int64_t column_int(int column) const;

@@ -5,6 +5,7 @@
 // `stamp_devices` and `stamp_fields`. `newest_ms` (the newest wall time, indexed) keeps the
 // "changed after" query of exports an index range. On the benchmark data a record costs about
 // 90 bytes plus 40 of index, where the row per field cost about 140 bytes per field.
+#include <span>
 #include <stdexcept>
 #include <tuple>
 
@@ -13,18 +14,19 @@
 
 namespace kervan {
 
-// Reads "[[w,c,d,f,...],...]" into field -> stamp; false on anything else.
-bool ChangeLog::parse(std::string_view text, Packed& out, int64_t& newest) {
+template <class Fn>
+bool ChangeLog::parse_groups(std::string_view text, Fn&& fn) {
   std::size_t i = 0;
   auto at = [&](char c) { return i < text.size() && text[i] == c; };
   auto skip = [&](char c) { return at(c) ? (++i, true) : false; };
   if (!skip('[')) return false;
   bool first = true;
+  std::vector<int64_t> group;
   while (!skip(']')) {
     if (!first && !skip(',')) return false;
     first = false;
     if (!skip('[')) return false;
-    std::vector<int64_t> group;
+    group.clear();
     while (!skip(']')) {
       if (!group.empty() && !skip(',')) return false;
       std::size_t start = i;
@@ -34,11 +36,17 @@ bool ChangeLog::parse(std::string_view text, Packed& out, int64_t& newest) {
       group.push_back(n);
     }
     if (group.size() < 4) return false;
-    Stamp stamp{group[0], group[1], group[2]};
-    newest = std::max(newest, stamp.wall);
-    for (std::size_t f = 3; f < group.size(); ++f) out[group[f]] = stamp;
+    fn(Stamp{group[0], group[1], group[2]}, std::span<const int64_t>(group).subspan(3));
   }
   return i == text.size();
+}
+
+// Reads "[[w,c,d,f,...],...]" into field -> stamp; false on anything else.
+bool ChangeLog::parse(std::string_view text, Packed& out, int64_t& newest) {
+  return parse_groups(text, [&](const Stamp& stamp, std::span<const int64_t> fields) {
+    newest = std::max(newest, stamp.wall);
+    for (int64_t f : fields) out[f] = stamp;
+  });
 }
 
 void ChangeLog::load_names() {
@@ -200,11 +208,20 @@ std::map<RecordKey, FieldStamps> ChangeLog::all_stamps() {
   return out;
 }
 
-ChangeLog::EntityStamps::EntityStamps(ChangeLog& log, std::string_view entity) : log_(log) {
+ChangeLog::EntityStamps::EntityStamps(ChangeLog& log, std::string_view entity, const std::vector<std::string>& fields)
+    : log_(log), texts_(fields.size()) {
   // uuid_text order is the text order of the ids (a record id that is no UUID stays text).
   st_ = std::make_unique<Statement>(
       log.db_, "SELECT uuid_text(record), stamps FROM record_stamps WHERE entity = ?1 ORDER BY uuid_text(record)");
   st_->bind(1, entity);
+  log.load_names();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    auto no = log.fields_.number.find(fields[i]);
+    if (no == log.fields_.number.end()) continue;  // never stamped here
+    auto n = static_cast<std::size_t>(no->second);
+    if (slot_.size() <= n) slot_.resize(n + 1, -1);
+    slot_[n] = static_cast<int>(i);
+  }
   next();
 }
 
@@ -213,18 +230,27 @@ ChangeLog::EntityStamps::~EntityStamps() = default;
 void ChangeLog::EntityStamps::next() {
   has_row_ = st_->step();
   if (has_row_) {
-    id_ = st_->column_text(0);
-    stamps_ = st_->column_text(1);
+    id_ = st_->column_view(0);
+    stamps_ = st_->column_view(1);
   }
 }
 
-FieldStamps ChangeLog::EntityStamps::of(const std::string& id) {
+const std::vector<std::string>& ChangeLog::EntityStamps::of(std::string_view id) {
+  for (auto& text : texts_) text.clear();
   while (has_row_ && id_ < id) next();
-  if (!has_row_ || id_ != id) return {};
-  Packed packed;
-  int64_t newest = 0;
-  if (!parse(stamps_, packed, newest)) throw std::runtime_error("damaged field stamps in record_stamps");
-  return log_.unpack(packed);
+  if (!has_row_ || id_ != id) return texts_;
+  // One text per group of fields that share a stamp (most records have one group).
+  bool ok = parse_groups(stamps_, [&](const Stamp& stamp, std::span<const int64_t> fields) {
+    bool made = false;
+    for (int64_t f : fields) {
+      if (static_cast<std::size_t>(f) >= slot_.size() || slot_[f] < 0) continue;
+      if (!made) group_text_ = log_.unpack(stamp);
+      made = true;
+      texts_[slot_[f]] = group_text_;
+    }
+  });
+  if (!ok) throw std::runtime_error("damaged field stamps in record_stamps");
+  return texts_;
 }
 
 std::map<RecordKey, std::string> ChangeLog::all_packed_stamps() {

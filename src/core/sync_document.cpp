@@ -493,11 +493,14 @@ std::vector<Span> array_items(std::string_view t, std::size_t at, std::size_t en
 
 // One value of the text, parsed alone (a v0 record upgraded).
 std::shared_ptr<const Json> parse_span(std::string_view t, Span s, bool upgrade_record) {
-  std::shared_ptr<Json> value;
-  try {
-    value = std::make_shared<Json>(Json::parse(t.substr(s.begin, s.end - s.begin)));
-  } catch (const Json::parse_error&) {
-    refuse_broken_text(t);
+  auto value = std::make_shared<Json>();
+  std::string_view span = t.substr(s.begin, s.end - s.begin);
+  if (!parse_plain_json(span, *value)) {
+    try {
+      *value = Json::parse(span);
+    } catch (const Json::parse_error&) {
+      refuse_broken_text(t);
+    }
   }
   if (upgrade_record && value->is_object() && value->contains("fields") && (*value)["fields"].is_object()) {
     for (auto& [name, entry] : (*value)["fields"].items()) {
@@ -507,7 +510,152 @@ std::shared_ptr<const Json> parse_span(std::string_view t, Span s, bool upgrade_
   return value;
 }
 
+// The parser of parse_plain_json: recursive descent, strings copied by runs.
+class PlainParser {
+ public:
+  explicit PlainParser(std::string_view t) : t_(t) {}
+  bool whole(Json& out) { return value(out) && (skip(), i_ == t_.size()); }
+
+ private:
+  std::string_view t_;
+  std::size_t i_ = 0;
+
+  void skip() { i_ = skip_space(t_, i_); }
+  bool at(char c) { return i_ < t_.size() && t_[i_] == c; }
+  bool value(Json& out) {
+    skip();
+    if (i_ >= t_.size()) return false;
+    switch (t_[i_]) {
+      case '{': return object(out);
+      case '[': return array(out);
+      case '"': {
+        std::string text;
+        if (!string(text)) return false;
+        out = std::move(text);
+        return true;
+      }
+      case 't': return literal("true", Json(true), out);
+      case 'f': return literal("false", Json(false), out);
+      case 'n': return literal("null", Json(nullptr), out);
+      default: return number(out);
+    }
+  }
+  bool object(Json& out) {
+    out = Json::object();
+    ++i_;
+    skip();
+    if (at('}')) return ++i_, true;
+    std::string key;
+    for (;;) {
+      skip();
+      if (!at('"') || !string(key)) return false;
+      skip();
+      if (!at(':')) return false;
+      ++i_;
+      if (!value(out[key])) return false;  // a repeated key: the last value stays, as in Json::parse
+      skip();
+      if (at(',')) ++i_;
+      else if (at('}')) return ++i_, true;
+      else return false;
+    }
+  }
+  bool array(Json& out) {
+    out = Json::array();
+    ++i_;
+    skip();
+    if (at(']')) return ++i_, true;
+    for (;;) {
+      Json item;
+      if (!value(item)) return false;
+      out.push_back(std::move(item));
+      skip();
+      if (at(',')) ++i_;
+      else if (at(']')) return ++i_, true;
+      else return false;
+    }
+  }
+  bool literal(std::string_view word, Json v, Json& out) {
+    if (t_.substr(i_, word.size()) != word) return false;
+    i_ += word.size();
+    out = std::move(v);
+    return true;
+  }
+  // Whole numbers only, short enough not to overflow; Json::parse makes a non-negative one
+  // unsigned.
+  bool number(Json& out) {
+    bool negative = at('-');
+    std::size_t start = i_ + (negative ? 1 : 0), end = start;
+    while (end < t_.size() && t_[end] >= '0' && t_[end] <= '9') ++end;
+    std::size_t digits = end - start;
+    if (digits == 0 || digits > 18 || (t_[start] == '0' && digits > 1)) return false;
+    if (end < t_.size() && (t_[end] == '.' || t_[end] == 'e' || t_[end] == 'E')) return false;
+    uint64_t n = 0;
+    for (std::size_t k = start; k < end; ++k) n = n * 10 + static_cast<uint64_t>(t_[k] - '0');
+    if (negative) out = -static_cast<int64_t>(n);
+    else out = n;
+    i_ = end;
+    return true;
+  }
+  bool string(std::string& out) {
+    out.clear();
+    std::size_t run = ++i_;
+    for (;; ++i_) {
+      if (i_ >= t_.size()) return false;
+      auto c = static_cast<unsigned char>(t_[i_]);
+      if (c == '"') {
+        out.append(t_.substr(run, i_ - run));
+        ++i_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c != '\\') continue;
+      out.append(t_.substr(run, i_ - run));
+      if (++i_ >= t_.size()) return false;
+      switch (t_[i_]) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u':
+          if (!escaped_code(out)) return false;
+          break;
+        default: return false;
+      }
+      run = i_ + 1;
+    }
+  }
+  // \uXXXX outside the surrogates, as UTF-8; i_ is at the 'u' and ends on the last digit.
+  bool escaped_code(std::string& out) {
+    if (i_ + 4 >= t_.size()) return false;
+    unsigned code = 0;
+    for (int k = 0; k < 4; ++k) {
+      char h = t_[++i_];
+      int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+      if (d < 0) return false;
+      code = code * 16 + static_cast<unsigned>(d);
+    }
+    if (code >= 0xD800 && code <= 0xDFFF) return false;
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+    return true;
+  }
+};
+
 }  // namespace
+
+bool parse_plain_json(std::string_view text, Json& out) { return PlainParser(text).whole(out); }
 
 SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms) {
   SyncDocument out;

@@ -81,6 +81,12 @@ SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms);
 // record); the result's version is the file's.
 SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms);
 
+// Parses the JSON a sync file is made of (objects, lists, strings, whole numbers of up to 18
+// digits, true/false/null) into exactly the tree Json::parse gives, a few times faster. False
+// for anything else (fractions, exponents, surrogate escapes, any error): Json::parse decides.
+// The text must be valid UTF-8.
+bool parse_plain_json(std::string_view text, Json& out);
+
 // True for a stamp text as the clock writes it ("001795683600000:00000:device").
 bool is_stamp_text(std::string_view text);
 

@@ -116,7 +116,9 @@ std::vector<SyncEntity> build_entities() {
   return out;
 }
 
-Json read_value(const Statement& st, int col, const SyncField& f) {
+}  // namespace
+
+Json sync_value(const Statement& st, int col, const SyncField& f) {
   switch (f.kind) {
     case SyncKind::integer: return st.column_int(col);
     case SyncKind::opt_integer: return st.column_is_null(col) ? Json(nullptr) : Json(st.column_int(col));
@@ -129,6 +131,8 @@ Json read_value(const Statement& st, int col, const SyncField& f) {
     default: return st.column_is_null(col) ? std::string() : st.column_text(col);
   }
 }
+
+namespace {
 
 void bind_value(Statement& st, int index, const SyncField& f, const Json& v) {
   switch (f.kind) {
@@ -218,19 +222,24 @@ std::string sync_id_of(const SyncEntity& e, const Json& row) {
   return e.has_id_column() ? row["id"].get<std::string>() : keyed_id(e, row);
 }
 
-void for_each_row(Database& db, const SyncEntity& e, const std::function<void(Json&)>& fn, const std::string& where,
-                  const std::vector<std::string>& params) {
+void for_each_stored_row(Database& db, const SyncEntity& e, const std::function<void(const Statement&)>& fn,
+                         const std::string& where, const std::vector<std::string>& params) {
   Statement st(db, "SELECT " + column_list(e) + " FROM " + e.table + " WHERE (" + e.row_filter + ") AND (" + where +
                        ")" + (e.has_id_column() ? " ORDER BY id" : ""));
   for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i + 1), params[i]);
-  while (st.step()) {
+  while (st.step()) fn(st);
+}
+
+void for_each_row(Database& db, const SyncEntity& e, const std::function<void(Json&)>& fn, const std::string& where,
+                  const std::vector<std::string>& params) {
+  for_each_stored_row(db, e, [&](const Statement& st) {
     Json row;
     int col = 0;
     if (e.has_id_column()) row["id"] = st.column_text(col++);
-    for (const auto& f : e.fields) row[f.name] = read_value(st, col++, f);
+    for (const auto& f : e.fields) row[f.name] = sync_value(st, col++, f);
     if (!e.has_id_column()) row["id"] = keyed_id(e, row);
     fn(row);
-  }
+  }, where, params);
 }
 
 std::vector<Json> read_rows(Database& db, const SyncEntity& e, const std::string& where,

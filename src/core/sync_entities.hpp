@@ -15,6 +15,7 @@ namespace kervan {
 
 class Database;
 class ChangeLog;
+class Statement;
 
 enum class SyncKind {
   text,         // string
@@ -73,6 +74,11 @@ std::string sync_id_of(const SyncEntity& e, const Json& row);
 // The derived id of a keyed entity from its key values ("list_value" + list + key).
 std::string keyed_id(const SyncEntity& e, const Json& row);
 
+// Rows as stored, one at a time: columns id (where the table has one), then e.fields in order
+// (ordered by id where the table has one). sync_value reads a field's column in its sync form.
+void for_each_stored_row(Database& db, const SyncEntity& e, const std::function<void(const Statement&)>& fn,
+                         const std::string& where = "1", const std::vector<std::string>& params = {});
+Json sync_value(const Statement& st, int column, const SyncField& f);
 // Rows as {"id": sync id, field: value, ...} (values in their sync form).
 std::vector<Json> read_rows(Database& db, const SyncEntity& e, const std::string& where = "1",
                             const std::vector<std::string>& params = {});

@@ -5,14 +5,12 @@
 // a whole document as a JSON tree took gigabytes). First the plan: which records and
 // tombstones go, as keys only, found from the ids and reference columns of the tables. Then
 // each entity's rows are read in id order together with their stamps (EntityStamps, also in
-// id order), one record is turned into a small JSON tree, dumped and dropped. The text is
-// byte for byte what dumping the whole document as one tree gave (keys in the same order).
+// id order) and written straight from the SQLite columns as text, no JSON tree per record.
+// The text is byte for byte what dumping the whole document as one tree gave (keys in the
+// same order).
 #include <algorithm>
 #include <map>
-#include <iterator>
-#include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
@@ -37,61 +35,83 @@ void select_changed(Database& db, ChangeLog& changes, const std::string& since,
 }
 
 // Which rows exist and what their references point at: ids and reference values only, read
-// per entity when first needed.
-class RefIndex {
+// per entity when first needed, in id order so that a row is then known by its position.
+class RowIndex {
  public:
-  struct Refs {
-    std::vector<std::string> values;  // the entity's reference fields, in field order
-    std::string polymorphic;          // the "entity" field of a row with a "*" reference
+  static constexpr std::size_t npos = SIZE_MAX;
+  struct Rows {
+    std::vector<std::string> ids;   // in text order
+    std::vector<std::string> refs;  // per row `width` texts: the reference fields in field
+                                    // order, then the "entity" of a row with a "*" reference
+    std::size_t width = 0;
+    std::vector<bool> going;
   };
-  explicit RefIndex(Database& db) : db_(db) {}
+  explicit RowIndex(Database& db) : db_(db) {}
 
-  const Refs* find(const SyncEntity& e, const std::string& id) {
-    const auto& rows = rows_of(e);
-    auto it = rows.find(id);
-    return it == rows.end() ? nullptr : &it->second;
+  std::size_t find(const SyncEntity& e, std::string_view id) {
+    const auto& ids = rows_of(e).ids;
+    auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    return it != ids.end() && *it == id ? static_cast<std::size_t>(it - ids.begin()) : npos;
   }
-  const std::unordered_map<std::string, Refs>& rows_of(const SyncEntity& e) {
-    auto [it, fresh] = rows_.try_emplace(e.name);
-    if (!fresh) return it->second;
-    auto& rows = it->second;
+  // The rows of `e` if they were read, else nullptr.
+  Rows* read(const SyncEntity& e) {
+    auto it = rows_.find(&e);
+    return it == rows_.end() ? nullptr : &it->second;
+  }
+  Rows& rows_of(const SyncEntity& e) {
+    auto [it, fresh] = rows_.try_emplace(&e);
+    if (fresh) load(e, it->second);
+    return it->second;
+  }
+
+ private:
+  Database& db_;
+  std::unordered_map<const SyncEntity*, Rows> rows_;
+
+  void load(const SyncEntity& e, Rows& rows) {
     if (!e.has_id_column()) {  // list values and settings: few rows, ids derived from keys
-      for (auto& row : read_rows(db_, e)) rows.emplace(row["id"].get<std::string>(), Refs{});
-      return rows;
+      for (auto& row : read_rows(db_, e)) rows.ids.push_back(row["id"].get<std::string>());
+      std::sort(rows.ids.begin(), rows.ids.end());
+      rows.going.assign(rows.ids.size(), false);
+      return;
     }
     std::string columns = "id";
     bool polymorphic = false;
     for (const auto& f : e.fields) {
       if (f.kind != SyncKind::reference) continue;
       columns += ", " + f.name;
+      ++rows.width;
       polymorphic = polymorphic || f.target == "*";
     }
-    if (polymorphic) columns += ", entity";
+    if (polymorphic) {
+      columns += ", entity";
+      ++rows.width;
+    }
+    // Read in table order and sorted here: ORDER BY id costs a lookup per row.
+    std::vector<std::string> ids, refs;
     Statement st(db_, "SELECT " + columns + " FROM " + e.table + " WHERE " + e.row_filter);
     while (st.step()) {
-      Refs refs;
-      int col = 1;
-      for (const auto& f : e.fields) {
-        if (f.kind != SyncKind::reference) continue;
-        refs.values.push_back(st.column_is_null(col) ? std::string() : st.column_text(col));
-        ++col;
-      }
-      if (polymorphic) refs.polymorphic = st.column_text(col);
-      rows.emplace(st.column_text(0), std::move(refs));
+      ids.emplace_back(st.column_view(0));
+      for (int col = 1; col <= static_cast<int>(rows.width); ++col) refs.emplace_back(st.column_view(col));
     }
-    return rows;
+    std::vector<std::size_t> order(ids.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+    rows.ids.reserve(ids.size());
+    rows.refs.reserve(refs.size());
+    for (std::size_t i : order) {
+      rows.ids.push_back(std::move(ids[i]));
+      for (std::size_t r = 0; r < rows.width; ++r) rows.refs.push_back(std::move(refs[i * rows.width + r]));
+    }
+    rows.going.assign(rows.ids.size(), false);
   }
-
- private:
-  Database& db_;
-  std::unordered_map<std::string, std::unordered_map<std::string, Refs>> rows_;
 };
 
 // A text as Json::dump writes it (ensure_ascii off): quotes, backslashes and control
 // characters escaped, UTF-8 as it is. Invalid UTF-8 (never stored) goes through Json::dump.
-void append_string(std::string& out, const std::string& text) {
+void append_string(std::string& out, std::string_view text) {
   if (!text::is_valid_utf8(text)) {
-    out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+    out += Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
     return;
   }
   out += '"';
@@ -123,13 +143,35 @@ void append_string(std::string& out, const std::string& text) {
 }
 
 // Writes records as dumping {"entity", "fields": {name: {"stamp", "value"}}, "id"} with this
-// indent at this depth would, without building the tree (the export's hot path).
+// indent at this depth would, without building the tree (the export's hot path). A record
+// comes as its stored row (the columns of for_each_stored_row) or, for the keyed entities, as
+// a row of read_rows.
 class RecordText {
  public:
-  RecordText(int indent, int level) : indent_(indent), level_(level) {}
+  RecordText(std::string& out, int indent, int level) : out_(out), indent_(indent), level_(level) {}
 
-  const std::string& write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
-    out_.clear();
+  // `stamps` in the order of e.fields ("" for none).
+  void write(const SyncEntity& e, const Statement& row, const std::vector<std::string>& stamps) {
+    write(e, row.column_view(0), [&](std::size_t i) { return stamps[i].empty() ? nullptr : &stamps[i]; },
+          [&](std::size_t i) { append_column(row, static_cast<int>(i) + 1, e.fields[i]); });
+  }
+  void write(const SyncEntity& e, const Statement& row, const FieldStamps& stamps) {
+    write(e, row.column_view(0), [&](std::size_t i) { return stamp_in(stamps, e.fields[i]); },
+          [&](std::size_t i) { append_column(row, static_cast<int>(i) + 1, e.fields[i]); });
+  }
+  void write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
+    write(e, row["id"].get_ref<const std::string&>(), [&](std::size_t i) { return stamp_in(stamps, e.fields[i]); },
+          [&](std::size_t i) { append_value(row[e.fields[i].name]); });
+  }
+
+ private:
+  std::string& out_;
+  int indent_, level_;
+  std::map<const SyncEntity*, std::vector<std::size_t>> sorted_;
+
+  // stamp(i): the stamp text of e.fields[i] or nullptr; value(i) appends its value.
+  template <class StampOf, class ValueOf>
+  void write(const SyncEntity& e, std::string_view id, const StampOf& stamp, const ValueOf& value) {
     const char* colon = indent_ >= 0 ? ": " : ":";
     out_ += '{';
     newline(1);
@@ -142,24 +184,23 @@ class RecordText {
     out_ += colon;
     out_ += '{';
     bool first = true;
-    for (const SyncField* f : sorted_fields(e)) {
+    for (std::size_t i : sorted_fields(e)) {
       if (!first) out_ += ',';
       first = false;
       newline(2);
-      append_string(out_, f->name);
+      append_string(out_, e.fields[i].name);
       out_ += colon;
       out_ += '{';
       newline(3);
       out_ += "\"stamp\"";
       out_ += colon;
-      auto stamp = stamps.find(f->name);
-      if (stamp == stamps.end()) out_ += "null";
-      else append_string(out_, stamp->second);
+      if (const std::string* text = stamp(i)) append_string(out_, *text);
+      else out_ += "null";
       out_ += ',';
       newline(3);
       out_ += "\"value\"";
       out_ += colon;
-      append_value(row[f->name], 3);
+      value(i);
       newline(2);
       out_ += '}';
     }
@@ -172,33 +213,44 @@ class RecordText {
     newline(1);
     out_ += "\"id\"";
     out_ += colon;
-    append_string(out_, row["id"].get_ref<const std::string&>());
+    append_string(out_, id);
     newline(0);
     out_ += '}';
-    return out_;
   }
 
- private:
-  int indent_, level_;
-  std::string out_;
-  std::map<const SyncEntity*, std::vector<const SyncField*>> sorted_;
-
+  static const std::string* stamp_in(const FieldStamps& stamps, const SyncField& f) {
+    auto it = stamps.find(f.name);
+    return it == stamps.end() ? nullptr : &it->second;
+  }
   void newline(int depth) {
     if (indent_ < 0) return;
     out_ += '\n';
     out_.append(static_cast<std::size_t>((level_ + depth) * indent_), ' ');
   }
-  // Fields in the order of a JSON object's keys (sorted by name).
-  const std::vector<const SyncField*>& sorted_fields(const SyncEntity& e) {
+  // Positions in e.fields in the order of a JSON object's keys (sorted by name).
+  const std::vector<std::size_t>& sorted_fields(const SyncEntity& e) {
     auto [it, fresh] = sorted_.try_emplace(&e);
     if (fresh) {
-      for (const auto& f : e.fields) it->second.push_back(&f);
+      for (std::size_t i = 0; i < e.fields.size(); ++i) it->second.push_back(i);
       std::sort(it->second.begin(), it->second.end(),
-                [](const SyncField* a, const SyncField* b) { return a->name < b->name; });
+                [&](std::size_t a, std::size_t b) { return e.fields[a].name < e.fields[b].name; });
     }
     return it->second;
   }
-  void append_value(const Json& v, int depth) {
+  // A column as sync_value would read it, written straight from the row.
+  void append_column(const Statement& row, int col, const SyncField& f) {
+    switch (f.kind) {
+      case SyncKind::integer: out_ += std::to_string(row.column_int(col)); return;
+      case SyncKind::opt_integer:
+        out_ += row.column_is_null(col) ? "null" : std::to_string(row.column_int(col));
+        return;
+      case SyncKind::boolean: out_ += row.column_int(col) != 0 ? "true" : "false"; return;
+      case SyncKind::text_list:
+      case SyncKind::json: append_value(sync_value(row, col, f)); return;
+      default: append_string(out_, row.column_view(col));  // NULL reads as ""
+    }
+  }
+  void append_value(const Json& v) {
     if (v.is_string()) return append_string(out_, v.get_ref<const std::string&>());
     if (v.is_number_integer() && !v.is_number_unsigned()) {
       out_ += std::to_string(v.get<int64_t>());
@@ -212,19 +264,21 @@ class RecordText {
       out_ += "null";
       return;
     }
-    // Lists (and anything else): as dumped, nested lines moved right to this depth.
+    // Lists (and anything else): as dumped, nested lines moved right to the values' depth.
     std::string text = v.dump(indent_, ' ', false, Json::error_handler_t::replace);
     for (char c : text) {
-      if (c == '\n') newline(depth);
+      if (c == '\n') newline(3);
       else out_ += c;
     }
   }
 };
 
-// Collects small pieces into chunks of about 64 KB for the sink.
+// Collects small pieces into chunks of about 64 KB for the sink; a record is written straight
+// into the chunk (buffer(), then put("")).
 class ChunkWriter {
  public:
   explicit ChunkWriter(const TextSink& sink) : sink_(sink) { buffer_.reserve(kChunk + 4096); }
+  std::string& buffer() { return buffer_; }
   void put(std::string_view text) {
     buffer_ += text;
     if (buffer_.size() >= kChunk) flush();
@@ -249,72 +303,65 @@ constexpr std::size_t kScanFrom = 512;
 SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
   SyncExportPlan plan;
   plan.since = since;
-  std::map<std::string, std::vector<std::string>> selected;  // entity -> ids
-  RefIndex index(ctx.db);
+  RowIndex index(ctx.db);
+  std::vector<std::pair<const SyncEntity*, std::size_t>> pending;  // rows that go, by position
+  // A record that goes: its row, or its tombstone when it was deleted since.
+  auto add = [&](const SyncEntity* e, std::string_view entity, std::string_view id) {
+    std::size_t row = e ? index.find(*e, id) : RowIndex::npos;
+    if (row != RowIndex::npos) pending.push_back({e, row});
+    else if (std::string stamp = ctx.changes.tombstone(entity, id); !stamp.empty()) {
+      plan.tombstones[{std::string(entity), std::string(id)}] = stamp;
+    }
+  };
   if (since.empty()) {
     // Rows never written (the pipeline and lists every database starts with) are the same on
     // every device and stay out of the file.
-    std::map<std::string, std::vector<std::string>> stamped;
-    {
-      Statement st(ctx.db, "SELECT entity, uuid_text(record) FROM record_stamps");
-      while (st.step()) stamped[st.column_text(0)].push_back(st.column_text(1));
-    }
-    for (const auto& e : sync_entities()) {
-      for (auto& id : stamped[e.name]) {
-        if (index.find(e, id)) selected[e.name].push_back(std::move(id));
-      }
+    Statement st(ctx.db, "SELECT entity, uuid_text(record) FROM record_stamps");
+    while (st.step()) {
+      const SyncEntity* e = find_sync_entity(st.column_view(0));
+      std::size_t row = e ? index.find(*e, st.column_view(1)) : RowIndex::npos;
+      if (row != RowIndex::npos) pending.push_back({e, row});
     }
     Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
     while (tombs.step()) plan.tombstones[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
   } else {
+    std::map<std::string, std::vector<std::string>> selected;  // entity -> ids
     select_changed(ctx.db, ctx.changes, since, selected, plan.tombstones);
+    for (const auto& [entity, ids] : selected) {
+      if (const SyncEntity* e = find_sync_entity(entity)) {
+        for (const auto& id : ids) add(e, entity, id);
+      }
+    }
   }
 
   // Each row's targets are added (or their tombstones), so the file never points at a record
   // it does not carry and the receiver may lack.
-  std::vector<std::pair<const SyncEntity*, std::string>> pending;
-  for (auto& [entity, ids] : selected) {
-    const SyncEntity* e = find_sync_entity(entity);
-    if (!e) continue;
-    for (auto& id : ids) pending.push_back({e, std::move(id)});
-    ids.clear();
-  }
-  // Hash sets while walking, ordered once at the end: with ordered sets, comparing ids took a
-  // quarter of a full export at 100k.
-  std::map<const SyncEntity*, std::unordered_set<std::string>> going;
   while (!pending.empty()) {
-    auto [e, id] = std::move(pending.back());
+    auto [e, row] = pending.back();
     pending.pop_back();
-    std::unordered_set<std::string>& ids = going[e];
-    if (ids.count(id)) continue;
-    const RefIndex::Refs* refs = index.find(*e, id);
-    if (!refs) {  // deleted since: its tombstone travels instead
-      if (std::string stamp = ctx.changes.tombstone(e->name, id); !stamp.empty()) plan.tombstones[{e->name, id}] = stamp;
-      continue;
-    }
+    RowIndex::Rows& rows = index.rows_of(*e);
+    if (rows.going[row]) continue;
+    rows.going[row] = true;
+    const std::string* refs = rows.refs.data() + row * rows.width;
     std::size_t r = 0;
     for (const auto& f : e->fields) {
       if (f.kind != SyncKind::reference) continue;
-      const std::string& target_id = refs->values[r++];
+      const std::string& target_id = refs[r++];
       if (target_id.empty()) continue;
-      const std::string& target = f.target == "*" ? refs->polymorphic : f.target;
-      if (const SyncEntity* te = find_sync_entity(target); te && index.find(*te, target_id)) {
-        pending.push_back({te, target_id});
-      } else if (std::string stamp = ctx.changes.tombstone(target, target_id); !stamp.empty()) {
-        plan.tombstones[{target, target_id}] = stamp;
-      }
+      const std::string& target = f.target == "*" ? refs[rows.width - 1] : f.target;
+      add(find_sync_entity(target), target, target_id);
     }
-    ids.insert(std::move(id));
   }
-  for (auto& [e, ids] : going) {
+  for (const auto& e : sync_entities()) {
+    RowIndex::Rows* rows = index.read(e);
+    if (!rows) continue;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < rows->ids.size(); ++i) {
+      if (rows->going[i]) ids.push_back(std::move(rows->ids[i]));
+    }
     if (ids.empty()) continue;
-    std::vector<std::string> sorted;
-    sorted.reserve(ids.size());
-    while (!ids.empty()) sorted.push_back(std::move(ids.extract(ids.begin()).value()));
-    std::sort(sorted.begin(), sorted.end());
-    plan.record_count += sorted.size();
-    // Built from sorted ids, each goes in at the end without a search.
-    plan.records[e->name] = std::set<std::string>(std::make_move_iterator(sorted.begin()), std::make_move_iterator(sorted.end()));
+    plan.record_count += ids.size();
+    plan.records[e.name] = std::move(ids);
   }
   for (const auto& [key, stamp] : plan.tombstones) {
     const SyncEntity* e = find_sync_entity(key.first);
@@ -353,12 +400,13 @@ void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const Hl
     out.put(pad(2));
     out.put(value(j, 2));
   };
-  RecordText record_text(indent, 2);
-  auto record = [&](const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
+  RecordText record_text(out.buffer(), indent, 2);
+  auto record = [&](const SyncEntity& e, const auto& row, const auto& stamps) {
     out.put(empty_list ? "[" : ",");
     empty_list = false;
     out.put(pad(2));
-    out.put(record_text.write(e, row, stamps));
+    record_text.write(e, row, stamps);
+    out.put("");
   };
   auto end_list = [&]() {
     out.put(empty_list ? "[]" : pad(1) + "]");
@@ -373,24 +421,27 @@ void write_sync_export(CommandContext& ctx, const SyncExportPlan& plan, const Hl
   for (const auto& e : sync_entities()) {
     auto found = plan.records.find(e.name);
     if (found == plan.records.end()) continue;
-    const std::set<std::string>& ids = found->second;
+    const std::vector<std::string>& ids = found->second;
     if (!e.has_id_column()) {  // few rows; ids derived from the keys, so not in SQL order
       std::map<std::string, Json> rows;
       for (auto& row : read_rows(ctx.db, e)) {
         std::string id = row["id"].get<std::string>();
-        if (ids.count(id)) rows.emplace(std::move(id), std::move(row));
+        if (std::binary_search(ids.begin(), ids.end(), id)) rows.emplace(std::move(id), std::move(row));
       }
       for (const auto& [id, row] : rows) record(e, row, ctx.changes.record_stamps(e.name, id));
     } else if (ids.size() < kScanFrom) {
       for (const auto& id : ids) {
-        if (auto row = read_row(ctx.db, e, id)) record(e, *row, ctx.changes.record_stamps(e.name, id));
+        for_each_stored_row(ctx.db, e, [&](const Statement& row) { record(e, row, ctx.changes.record_stamps(e.name, id)); },
+                            "id = ?1", {id});
       }
     } else {
       // The whole table in id order beside its stamps in id order.
-      ChangeLog::EntityStamps stamps(ctx.changes, e.name);
+      std::vector<std::string> names;
+      for (const auto& f : e.fields) names.push_back(f.name);
+      ChangeLog::EntityStamps stamps(ctx.changes, e.name, names);
       auto next = ids.begin();
-      for_each_row(ctx.db, e, [&](Json& row) {
-        const std::string& id = row["id"].get_ref<const std::string&>();
+      for_each_stored_row(ctx.db, e, [&](const Statement& row) {
+        std::string_view id = row.column_view(0);
         while (next != ids.end() && *next < id) ++next;
         if (next == ids.end() || *next != id) return;
         record(e, row, stamps.of(id));

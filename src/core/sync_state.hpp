@@ -50,7 +50,7 @@ Json device_info(Database& db, const std::string& device_id);
 // chunks to a sink, never held whole. `since` "" for everything.
 struct SyncExportPlan {
   std::string since;
-  std::map<std::string, std::set<std::string>> records;  // entity -> ids that go
+  std::map<std::string, std::vector<std::string>> records;  // entity -> ids that go, in text order
   std::map<std::pair<std::string, std::string>, std::string> tombstones;  // (entity, id) -> stamp
   std::size_t record_count = 0, tombstone_count = 0;    // as they will be in the file
 };
