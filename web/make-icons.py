@@ -124,12 +124,37 @@ def png_chunk(kind, data):
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
 
 
+def to_palette(size, raw_rows):
+    """The same pixels as palette indices (two colours mixed by coverage give fewer than 256
+    distinct pixels): a quarter of the bytes to compress. None if they do not fit."""
+    colours = {}
+    out = bytearray()
+    stride = 1 + size * 4
+    for y in range(size):
+        row = raw_rows[y * stride + 1:(y + 1) * stride]
+        out.append(0)  # filter type: none
+        for x in range(0, len(row), 4):
+            index = colours.setdefault(bytes(row[x:x + 4]), len(colours))
+            if index > 255:
+                return None
+            out.append(index)
+    ordered = sorted(colours, key=colours.get)
+    palette = b"".join(c[:3] for c in ordered)
+    alpha = bytes(c[3] for c in ordered).rstrip(b"\xff")
+    return palette, alpha, bytes(out)
+
+
 def write_png(path, size, raw_rows):
-    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    data = (b"\x89PNG\r\n\x1a\n"
-            + png_chunk(b"IHDR", header)
-            + png_chunk(b"IDAT", zlib.compress(raw_rows, 9))
-            + png_chunk(b"IEND", b""))
+    indexed = to_palette(size, raw_rows)
+    if indexed:
+        palette, alpha, rows = indexed
+        chunks = (png_chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 3, 0, 0, 0))
+                  + png_chunk(b"PLTE", palette) + (png_chunk(b"tRNS", alpha) if alpha else b"")
+                  + png_chunk(b"IDAT", zlib.compress(rows, 9)))
+    else:
+        chunks = (png_chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0))  # RGBA
+                  + png_chunk(b"IDAT", zlib.compress(raw_rows, 9)))
+    data = b"\x89PNG\r\n\x1a\n" + chunks + png_chunk(b"IEND", b"")
     tmp = path + ".tmp"
     with open(tmp, "wb") as f:
         f.write(data)

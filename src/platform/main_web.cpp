@@ -36,11 +36,13 @@ EM_JS(void, kervan_js_fatal_quiet, (const char* message), {
   try { Module.kervanBridge.fatal(UTF8ToString(message)); } catch (e) { console.error(e); }
 });
 
+extern const unsigned char kervan_font[];
+extern const int kervan_font_size;
+
 namespace {
 
 // Any name: page_vfs serves every main database from the one image.
 constexpr const char* kDatabasePath = "/kervan.db";
-constexpr const char* kFontPath = "/assets/kervan-sans.ttf";
 constexpr float kBaseFontSize = 15.0f;
 
 struct WebApp {
@@ -103,9 +105,11 @@ void apply_pixel_ratio(float ratio) {
   io.Fonts->Clear();
   ImFontConfig config;
   config.OversampleH = 2;
-  // The font is embedded in the module, so it cannot be missing; ImGui's built-in font is left
-  // out of the build (scripts/fetch-sources.sh), so there is nothing to fall back to.
-  if (!io.Fonts->AddFontFromFileTTF(kFontPath, std::round(kBaseFontSize * ratio), &config, kGlyphRanges)) {
+  config.FontDataOwnedByAtlas = false;  // a constant array in the module (embed_font.cmake)
+  // The font is compiled in, so it cannot be missing; ImGui's built-in font is left out of the
+  // build (scripts/fetch-sources.sh), so there is nothing to fall back to.
+  if (!io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(kervan_font), kervan_font_size,
+                                      std::round(kBaseFontSize * ratio), &config, kGlyphRanges)) {
     kervan_js_fatal("The interface font could not be loaded");
     __builtin_trap();
   }
