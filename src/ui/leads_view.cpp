@@ -37,53 +37,67 @@ LeadsView::LeadsView(UiContext& ctx)
                       [this]() { return draw_filters(); }}) {}
 
 // One row of filter combos: status, source, event, owner, tag. Each shows "all" when unset.
+// The event, owner and tag options come from lead.facets, which reads every lead (about
+// 100-200 ms at 100,000 leads): asked for only while such a combo is open or set, not on the
+// first frame nor after every save.
 Json LeadsView::draw_filters() {
   const float scale = ImGui::GetFontSize() / 15.0f;
-  if (facets_version_ != ctx_.core.data_version()) {
-    Json reply = ctx_.core.call("lead.facets", Json::object());
-    facets_ = is_error(reply) ? Json::object() : reply;
-    facets_version_ = ctx_.core.data_version();
-  }
-  auto combo = [&](const char* caption_key, std::string& value, const std::vector<std::pair<std::string, std::string>>& options) {
+  using Options = std::vector<std::pair<std::string, std::string>>;
+  auto combo = [&](const char* caption_key, std::string& value, const auto& options_of) {
     std::string id = std::string("##") + T(caption_key);
     std::string shown = std::string(T(caption_key)) + ": " + T("leads.all_statuses");
-    for (const auto& [key, label] : options) {
-      if (key == value && !value.empty()) shown = std::string(T(caption_key)) + ": " + label;
+    if (!value.empty()) {
+      for (const auto& [key, label] : options_of()) {
+        if (key == value) shown = std::string(T(caption_key)) + ": " + label;
+      }
     }
     ImGui::SetNextItemWidth(140 * scale);
     bool open = ImGui::BeginCombo(id.c_str(), shown.c_str());
     if (!open) item_registry_label_last_item(id.c_str());
     if (open) {
       if (ImGui::Selectable(T("leads.all_statuses"), value.empty())) value.clear();
-      for (const auto& [key, label] : options) {
+      for (const auto& [key, label] : options_of()) {
         if (ImGui::Selectable((label + "##" + key).c_str(), value == key)) value = key;
       }
       ImGui::EndCombo();
     }
     ImGui::SameLine();
   };
-  std::vector<std::pair<std::string, std::string>> statuses, sources, events, owners, tags;
-  for (const char* s : kStatusFilter) {
-    if (*s) statuses.emplace_back(s, T(std::string("status.") + s));
-  }
-  for (const auto& item : ctx_.list_values("lead_source")) {
-    sources.emplace_back(item["key"], item[current_language() == Language::tr ? "label_tr" : "label_en"]);
-  }
-  auto facet = [&](const char* name, std::vector<std::pair<std::string, std::string>>& out) {
-    if (!facets_.contains(name)) return;
-    for (const auto& f : facets_[name]) {
-      std::string v = f["value"];
-      out.emplace_back(v, v + " (" + format_count(f["count"].get<int64_t>()) + ")");
+  auto statuses = [&] {
+    Options out;
+    for (const char* s : kStatusFilter) {
+      if (*s) out.emplace_back(s, T(std::string("status.") + s));
     }
+    return out;
   };
-  facet("events", events);
-  facet("owners", owners);
-  facet("tags", tags);
+  auto sources = [&] {
+    Options out;
+    for (const auto& item : ctx_.list_values("lead_source")) {
+      out.emplace_back(item["key"], item[current_language() == Language::tr ? "label_tr" : "label_en"]);
+    }
+    return out;
+  };
+  auto facet = [&](const char* name) {
+    return [this, name] {
+      if (facets_version_ != ctx_.core.data_version()) {
+        Json reply = ctx_.core.call("lead.facets", Json::object());
+        facets_ = is_error(reply) ? Json::object() : reply;
+        facets_version_ = ctx_.core.data_version();
+      }
+      Options out;
+      if (!facets_.contains(name)) return out;
+      for (const auto& f : facets_[name]) {
+        std::string v = f["value"];
+        out.emplace_back(v, v + " (" + format_count(f["count"].get<int64_t>()) + ")");
+      }
+      return out;
+    };
+  };
   combo("field.status", status_, statuses);
   combo("field.source", source_, sources);
-  combo("field.event", event_, events);
-  combo("field.owner", owner_, owners);
-  combo("field.tags", tag_, tags);
+  combo("field.event", event_, facet("events"));
+  combo("field.owner", owner_, facet("owners"));
+  combo("field.tags", tag_, facet("tags"));
   ImGui::NewLine();
   Json filters = Json::object();
   if (!status_.empty()) filters["status"] = status_;

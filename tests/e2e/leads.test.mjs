@@ -103,8 +103,8 @@ export const tests = [
       try {
         await withBrowser(t, profile, {}, async (page) => {
           await t.openApp(page, server.url);
-          for (const name of ['Zeynep Kaya', 'Ahmet Çelik', 'İpek Şahin']) {
-            await page.evaluate((n) => window.kervan.call('lead.create', { name: n }), name);
+          for (const [name, event] of [['Zeynep Kaya', 'Agroexpo 2026'], ['Ahmet Çelik', 'Agroexpo 2026'], ['İpek Şahin', 'Yapı Fuarı']]) {
+            await page.evaluate(([n, e]) => window.kervan.call('lead.create', { name: n, event: e }), [name, event]);
           }
           await t.waitForItem(page, (i) => i.label === 'İpek Şahin');
           const order = async () => (await t.items(page))
@@ -134,6 +134,13 @@ export const tests = [
           await page.evaluate(() => window.kervan.flush());
           const info = await page.evaluate(() => window.kervan.call('app.info'));
           t.assert(info.counts.leads === 2, `deleted: ${JSON.stringify(info.counts)}`);
+
+          // Filter by event: the combo above the table lists the events with their counts
+          // (read when it opens, after the delete).
+          const filter = (await t.items(page)).filter((i) => i.label === 'Event' && i.window.includes('leads_')).sort((a, b) => a.y - b.y)[0];
+          await page.mouse.click(filter.x + 20, filter.y + filter.h / 2);
+          await t.clickLabel(page, 'Agroexpo 2026 (1)');
+          await t.waitFor(page, async () => (await order()).join() === 'Zeynep Kaya', 'only the Agroexpo lead listed');
         });
       } finally {
         fs.rmSync(profile, { recursive: true, force: true });
