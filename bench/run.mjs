@@ -126,7 +126,7 @@ async function loadIntoStore(page, site, size) {
   return page.evaluate(async ({ url, scope, record }) => {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
     const db = await new Promise((resolve, reject) => {
-      const req = indexedDB.open('kervan-pages:' + scope, 1);
+      const req = indexedDB.open('kervan-pages:' + scope, 2);
       req.onupgradeneeded = () => {
         req.result.createObjectStore('pages').createIndex('gen', 'g');
         req.result.createObjectStore('meta');

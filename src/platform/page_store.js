@@ -49,13 +49,20 @@ var KervanPageStore = (function () {
     });
   }
 
+  // IndexedDB version 2 came with packs; the stores are those of version 1. Builds before packs
+  // open version 1: they now fail to open the store (and work in memory) instead of reading
+  // packs they do not know, and a tab of such a build still open closes its connection when
+  // this one opens. Without this, such a tab taking over writing would delete every pack on its
+  // first save (it deletes all keys above the last record number, and array keys sort above).
+  var IDB_VERSION = 2;
+
   // Opens (creating) the store; rejects when IndexedDB cannot be used at all.
   function open(name) {
     return new Promise(function (resolve, reject) {
       var timer = setTimeout(function () { reject(new Error('IndexedDB did not answer')); }, 10000);
       var req;
       try {
-        req = indexedDB.open(name, 1);
+        req = indexedDB.open(name, IDB_VERSION);
       } catch (e) {
         clearTimeout(timer);
         reject(e);
@@ -63,6 +70,7 @@ var KervanPageStore = (function () {
       }
       req.onupgradeneeded = function () {
         var db = req.result;
+        if (db.objectStoreNames.contains('pages')) return;  // from version 1: the same stores
         db.createObjectStore('pages').createIndex('gen', 'g');
         db.createObjectStore('meta');
       };

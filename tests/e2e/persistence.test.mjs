@@ -329,6 +329,15 @@ export const tests = [
         const names = await allLeadNames(s.page);
         t.assert(names.size === 241 && names.has('Paketin Üstünde') && names.has('Paket 239 Çağlayan'), `after restart: ${names.size}`);
         t.assert((await integrity(s.page)).ok, 'integrity over packs');
+        // A build from before packs (IndexedDB version 1) cannot open the store any more, so it
+        // can never write over packs it does not know.
+        const oldBuild = await s.page.evaluate(() => new Promise((resolve) => {
+          const scope = location.pathname.replace(/[^/]*$/, '');
+          const req = indexedDB.open('kervan-pages:' + scope, 1);
+          req.onsuccess = () => { req.result.close(); resolve('opened'); };
+          req.onerror = (e) => { e.preventDefault(); resolve(req.error.name); };
+        }));
+        t.assert(oldBuild === 'VersionError', `an older build opening the store: ${oldBuild}`);
         // A pack lost behind the app's back is damage, not an empty stretch of zeros; so is a
         // first pack whose bytes are not a database (found once it is read).
         await s.page.evaluate(() => new Promise((resolve) => {
