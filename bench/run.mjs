@@ -139,7 +139,7 @@ async function loadIntoStore(page, site, size) {
     for (let k = 0; k * pack < bytes.length; k++) {
       tx.objectStore('pages').put({ k, g: 1, b: new Blob([bytes.subarray(k * pack, (k + 1) * pack)]) }, [k]);
     }
-    tx.objectStore('meta').put({ format: 2, blockSize: record, generation: 1, size: bytes.length, owner: 'bench', savedAt: Date.now() }, 'state');
+    tx.objectStore('meta').put({ format: 2, blockSize: record, packSize: pack, generation: 1, size: bytes.length, owner: 'bench', savedAt: Date.now() }, 'state');
     await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onabort = () => reject(tx.error); });
     db.close();
     return bytes.length;

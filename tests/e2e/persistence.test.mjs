@@ -17,8 +17,8 @@ async function integrity(page) {
 }
 
 // Raw view of the store, read beside the app: {generation, size, blockSize, format, blocks,
-// packs} (blocks: the stored records, blockSize bytes each, under number keys; packs: 1 MiB
-// Blobs under array keys).
+// packSize, packs} (blocks: the stored records, blockSize bytes each, under number keys;
+// packs: Blobs of packSize bytes under array keys).
 async function storedState(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
     const scope = location.pathname.replace(/[^/]*$/, '');
@@ -34,6 +34,7 @@ async function storedState(page) {
         db.close();
         resolve({ generation: meta.result ? meta.result.generation : 0, size: meta.result ? meta.result.size : 0,
                   blockSize: meta.result ? meta.result.blockSize : 0, format: meta.result ? meta.result.format : 0,
+                  packSize: meta.result ? meta.result.packSize : 0,
                   blocks: count.result, packs: packs.result });
       };
     };
@@ -65,7 +66,8 @@ async function storedImage(page) {
         const size = meta.result.size;
         const image = new Uint8Array(size);
         for (const p of pages.result.filter((v) => v.k !== undefined)) {
-          image.set(new Uint8Array(await p.b.arrayBuffer()).subarray(0, Math.max(0, size - p.k * 1048576)), p.k * 1048576);
+          const at = p.k * meta.result.packSize;
+          image.set(new Uint8Array(await p.b.arrayBuffer()).subarray(0, Math.max(0, size - at)), at);
         }
         for (const p of pages.result.filter((v) => v.k === undefined)) image.set(new Uint8Array(p.d), p.n * meta.result.blockSize);
         req.result.close();
@@ -285,7 +287,7 @@ export const tests = [
         // Compaction starts by itself a while after the last save.
         await t.waitFor(s.page, async () => (await storedState(s.page)).blocks === 0, 'records folded into packs', 30000);
         const packed = await storedState(s.page);
-        t.assert(packed.packs === Math.ceil(packed.size / 1048576) && packed.format === 2 && packed.generation === loose.generation,
+        t.assert(packed.packSize === 1048576 && packed.packs === Math.ceil(packed.size / packed.packSize) && packed.format === 2 && packed.generation === loose.generation,
                  `after compaction: ${JSON.stringify(packed)} (before ${JSON.stringify(loose)})`);
         t.assert((await s.page.evaluate(() => window.kervan.storage())).unpacked === 0, 'status counts no loose record');
         // A save over packs puts a few records and leaves the packs.
