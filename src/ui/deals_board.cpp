@@ -115,11 +115,6 @@ void DealsBoard::reload() {
     columns_.push_back({{"stage", stage}, {"deals", deals["items"]}, {"total", deals["total"]}, {"totals", deals["totals"]}});
     for (const auto& d : deals["items"]) add_owner(text_of(d, "owner"));
   }
-  // The people who own leads are the salespeople: offer them even before they own a deal.
-  Json facets = ctx_.core.call("lead.facets", Json::object());
-  if (!is_error(facets)) {
-    for (const auto& o : facets["owners"]) add_owner(o.value("value", std::string()));
-  }
 }
 
 void DealsBoard::add_owner(const std::string& owner) {
@@ -137,6 +132,13 @@ void DealsBoard::draw_owner_filter() {
   bool open = ImGui::BeginCombo("##deal_owner", shown.c_str());
   if (!open) item_registry_label_last_item("##deal_owner");
   if (open) {
+    // The people who own leads are the salespeople: offer them even before they own a deal.
+    if (lead_owners_version_ != ctx_.core.data_version()) {
+      Json facets = ctx_.core.call("lead.facets", Json::object());
+      lead_owners_ = is_error(facets) ? Json::array() : facets["owners"];
+      lead_owners_version_ = ctx_.core.data_version();
+    }
+    for (const auto& o : lead_owners_) add_owner(o.value("value", std::string()));
     if (ImGui::Selectable(T("deals.all_owners"), owner_filter_.empty())) owner_filter_.clear();
     for (const auto& o : owners_) {
       std::string owner = o.get<std::string>();

@@ -174,6 +174,8 @@ export const tests = [
           const p = (await window.kervan.call('pipeline.list', {})).items[0];
           await window.kervan.call('deal.create', { name: 'Ayşe fırsatı', pipeline_id: p.id, amount: 100000, currency: 'TRY', owner: 'Ayşe' });
           await window.kervan.call('deal.create', { name: 'Mehmet fırsatı', pipeline_id: p.id, amount: 200000, currency: 'TRY', owner: 'Mehmet' });
+          // A salesperson who owns leads but no deal yet: offered by the owner filter too.
+          await window.kervan.call('lead.create', { name: 'Fuar ziyaretçisi', owner: 'Zehra' });
           return { company: company.id, contact: contact.id };
         });
         await t.clickLabel(page, 'Deals');
@@ -231,6 +233,7 @@ export const tests = [
 
         // One salesperson's board.
         await t.clickLabel(page, 'deal_owner');
+        await t.waitForItem(page, (i) => i.label === 'Zehra' && i.window.includes('Combo'));
         await t.clickLabel(page, 'Ayşe', { window: 'Combo' });
         await t.waitFor(page, async () => {
           const labels = (await t.items(page)).map((i) => i.label);
