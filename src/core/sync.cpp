@@ -106,7 +106,7 @@ Json import_document(CommandContext& ctx, const Json& given, bool dry_run) {
   Json upgraded;  // a copy, only when an older version must be upgraded
   const Json* document = &given;
   int version = check_sync_version(given);
-  if (version < kSyncFormatVersion) {
+  if (version == 0) {
     upgraded = given;
     upgrade_sync_document(upgraded);
     document = &upgraded;

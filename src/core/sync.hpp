@@ -25,7 +25,7 @@
 //   Validates the whole document first (structure, types, known entities and fields, UUIDs,
 //   domain rules), then applies it in one transaction; dry_run computes the report and
 //   changes nothing. A newer format version is refused (code "unsupported_version").
-//   -> {"source": {"id", "name"}, "format_version": 1 (as found in the file), "dry_run": bool,
+//   -> {"source": {"id", "name"}, "format_version": 2 (as found in the file), "dry_run": bool,
 //       "own_file": bool (this device's own export: nothing new),
 //       "counts": {"added", "updated", "deleted", "skipped", "replaced", "discarded",
 //                  "references", "clamped"},
@@ -53,9 +53,11 @@
 
 namespace kervan {
 
-// The format this build writes; documents with a higher version are refused, lower ones upgraded.
+// The format this build writes; documents with a higher version are refused, older ones read
+// (version 2: a record is {entity, id, stamp, stamps, values}; version 1: {entity, id, fields}
+// with {value, stamp} per field; version 0: [value, stamp] pairs, upgraded to version 1).
 inline constexpr const char* kSyncFormatName = "kervan-sync";
-inline constexpr int kSyncFormatVersion = 1;
+inline constexpr int kSyncFormatVersion = 2;
 
 // sync.export answers with the document only up to this many records and tombstones; a
 // larger export is refused ("too_large") and must be streamed (Core::export_sync: the CLI's

@@ -127,9 +127,11 @@ constexpr std::pair<std::string_view, std::string_view> kNonEmpty[] = {
     {"setting", "value"},     {"deal_stage", "stage_id"},  {"deal_stage", "entered_at"},
 };
 
-void check_domain(const IncomingRecord& r) {
+void check_domain(const IncomingRecord& r, bool values_object) {
   const std::string& entity = r.entity->name;
-  auto where = [&](const std::string& field) { return r.pointer + "/fields/" + field + "/value"; };
+  auto where = [&](const std::string& field) {
+    return values_object ? r.pointer + "/values/" + field : r.pointer + "/fields/" + field + "/value";
+  };
   for (const auto& a : kAllowed) {
     if (a.entity != entity) continue;
     const std::string& v = r.fields.at(std::string(a.field)).value->get_ref<const std::string&>();
@@ -180,7 +182,59 @@ const SyncEntity& entity_of(const Json& item, std::initializer_list<std::string_
   return *e;
 }
 
-IncomingRecord read_record(const Json& item, const std::string& pointer) {
+// A record of format version 2: {entity, id, stamp, stamps, values}.
+IncomingRecord read_record_v2(const Json& item, const std::string& pointer) {
+  IncomingRecord r;
+  r.entity = &entity_of(item, {"entity", "id", "stamp", "stamps", "values"}, "record {entity, id, stamp, stamps, values}",
+                        pointer);
+  r.pointer = pointer;
+  r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
+  std::string common;  // the record's stamp: of every field carried and not named in "stamps"
+  if (auto stamp = item.find("stamp"); stamp != item.end() && !stamp->is_null()) {
+    common = stamp_at(*stamp, pointer + "/stamp");
+  }
+  const Json& values = member(item, "values", pointer);
+  if (!values.is_object()) refuse("wrong_type", "values must be an object", pointer + "/values");
+  static const std::string unnamed;  // the fast path names no place; a refusal is checked again with names
+  for (const auto& [name, value] : values.items()) {
+    const SyncField* f = r.entity->field(name);
+    if (f) {
+      try {
+        check_value(*f, value, unnamed);
+        r.fields[name] = IncomingField{&value, common};
+        continue;
+      } catch (const CommandError&) {
+        // refused below, naming the place
+      }
+    }
+    std::string at = pointer + "/values/" + pointer_key(name);
+    if (!f) refuse("unknown_field", "A " + r.entity->name + " has no field \"" + std::string(text::cut(name, 60)) + "\"", at);
+    check_value(*f, value, at);
+  }
+  if (auto stamps = item.find("stamps"); stamps != item.end()) {
+    if (!stamps->is_object()) refuse("wrong_type", "stamps must be an object", pointer + "/stamps");
+    for (const auto& [name, stamp] : stamps->items()) {
+      auto field = r.fields.find(name);
+      if (field == r.fields.end()) {
+        std::string at = pointer + "/stamps/" + pointer_key(name);
+        if (!r.entity->field(name)) {
+          refuse("unknown_field", "A " + r.entity->name + " has no field \"" + std::string(text::cut(name, 60)) + "\"", at);
+        }
+        refuse("invalid_value", "A stamp for a field that is not in values", at);
+      }
+      field->second.stamp = stamp.is_null() ? std::string() : stamp_at(stamp, pointer + "/stamps/" + pointer_key(name));
+    }
+  }
+  // The fields left out were never written and hold their kind's empty value.
+  for (const auto& f : r.entity->fields) {
+    if (!r.fields.count(f.name)) r.fields[f.name] = IncomingField{&empty_sync_value(f.kind), std::string()};
+  }
+  check_domain(r, true);
+  return r;
+}
+
+// A record of format version 1 (or 0, upgraded): {entity, id, fields: {name: {value, stamp}}}.
+IncomingRecord read_record_v1(const Json& item, const std::string& pointer) {
   IncomingRecord r;
   r.entity = &entity_of(item, {"entity", "id", "fields"}, "record {entity, id, fields}", pointer);
   r.pointer = pointer;
@@ -215,8 +269,12 @@ IncomingRecord read_record(const Json& item, const std::string& pointer) {
   for (const auto& f : r.entity->fields) {
     if (!r.fields.count(f.name)) refuse("missing_field", "The field \"" + f.name + "\" is missing", pointer + "/fields");
   }
-  check_domain(r);
+  check_domain(r, false);
   return r;
+}
+
+IncomingRecord read_record(const Json& item, const std::string& pointer, int version) {
+  return version >= 2 ? read_record_v2(item, pointer) : read_record_v1(item, pointer);
 }
 
 // A SAX pass that stops at the first array or object nested deeper than the limit, so a hostile
@@ -359,13 +417,13 @@ void clamp_record(IncomingRecord& r, SyncDocument* out) {
 using Element = std::function<std::shared_ptr<const Json>(std::size_t)>;
 
 // Checks every record (one at a time), lists them and sets up load().
-void read_records(SyncDocument& out, std::size_t count, const Element& element) {
+void read_records(SyncDocument& out, std::size_t count, const Element& element, int version) {
   std::set<std::pair<std::string, std::string>> seen;
   out.records.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
     std::string pointer = "/records/" + std::to_string(i);
     auto item = element(i);
-    IncomingRecord r = read_record(*item, pointer);
+    IncomingRecord r = read_record(*item, pointer, version);
     if (!seen.insert({r.entity->name, r.id}).second) {
       refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", pointer + "/id");
     }
@@ -373,9 +431,9 @@ void read_records(SyncDocument& out, std::size_t count, const Element& element) 
     out.records.push_back({r.entity, r.id});
   }
   int64_t limit = out.clamp_limit_ms;
-  out.load = [element, limit](std::size_t i) {
+  out.load = [element, limit, version](std::size_t i) {
     auto item = element(i);
-    IncomingRecord r = read_record(*item, "/records/" + std::to_string(i));
+    IncomingRecord r = read_record(*item, "/records/" + std::to_string(i), version);
     r.holder = std::move(item);
     // Clamped again as the first reading did (which reported it).
     for (auto& [name, field] : r.fields) {
@@ -662,7 +720,7 @@ SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms) {
   out.clamp_limit_ms = clamp_limit_ms;
   read_header(doc, out);
   const Json& records = doc["records"];
-  read_records(out, records.size(), items_of(records));
+  read_records(out, records.size(), items_of(records), out.version);
   const Json& tombstones = member(doc, "tombstones", "");
   read_tombstones(out, doc, tombstones.is_array() ? tombstones.size() : 0, items_of(tombstones));
   return out;
@@ -733,7 +791,7 @@ SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms) {
     auto shared = std::make_shared<const std::vector<Span>>(spans);
     return [text, upgrade, shared](std::size_t n) { return parse_span(text, (*shared)[n], upgrade); };
   };
-  read_records(out, records_listed ? record_items.size() : 0, items(record_items));
+  read_records(out, records_listed ? record_items.size() : 0, items(record_items), std::max(version, 1));
   read_tombstones(out, skeleton, tombstones_listed ? tombstone_items.size() : 0, items(tombstone_items));
   out.version = version;
   return out;

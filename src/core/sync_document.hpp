@@ -62,9 +62,9 @@ struct SyncDocument {
 // Parses JSON text (refusing deep nesting and malformed text, naming the byte offset).
 Json parse_sync_text(std::string_view text);
 
-// Upgrades an older document to the current format version (in place) and returns the version
-// it had; refuses a newer one. Version 0 is the pre-release draft in which each field was a
-// [value, stamp] pair.
+// Upgrades a version 0 document (the pre-release draft in which each field was a [value, stamp]
+// pair) to version 1, in place, and returns the version it had; refuses a newer one than this
+// build reads. Versions 1 and 2 are read as they are (read_sync_document).
 int upgrade_sync_document(Json& doc);
 // The format version of a document (checking its format name); refuses a newer one.
 int check_sync_version(const Json& doc);

@@ -132,6 +132,18 @@ Json sync_value(const Statement& st, int col, const SyncField& f) {
   }
 }
 
+const Json& empty_sync_value(SyncKind kind) {
+  static const Json text = "", zero = 0, null = nullptr, no = false, list = Json::array();
+  switch (kind) {
+    case SyncKind::integer: return zero;
+    case SyncKind::opt_integer: return null;
+    case SyncKind::boolean: return no;
+    case SyncKind::text_list:
+    case SyncKind::json: return list;
+    default: return text;
+  }
+}
+
 namespace {
 
 void bind_value(Statement& st, int index, const SyncField& f, const Json& v) {

@@ -79,6 +79,9 @@ std::string keyed_id(const SyncEntity& e, const Json& row);
 void for_each_stored_row(Database& db, const SyncEntity& e, const std::function<void(const Statement&)>& fn,
                          const std::string& where = "1", const std::vector<std::string>& params = {});
 Json sync_value(const Statement& st, int column, const SyncField& f);
+// The value a field of this kind has when nothing was put in it ("", 0, null, false, []): a
+// version 2 file leaves out the fields that hold it and were never written.
+const Json& empty_sync_value(SyncKind kind);
 // Rows as {"id": sync id, field: value, ...} (values in their sync form).
 std::vector<Json> read_rows(Database& db, const SyncEntity& e, const std::string& where = "1",
                             const std::vector<std::string>& params = {});

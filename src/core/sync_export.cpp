@@ -142,10 +142,12 @@ void append_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-// Writes records as dumping {"entity", "fields": {name: {"stamp", "value"}}, "id"} with this
-// indent at this depth would, without building the tree (the export's hot path). A record
-// comes as its stored row (the columns of for_each_stored_row) or, for the keyed entities, as
-// a row of read_rows.
+// Writes records (format version 2) as dumping {"entity", "id", "stamp", "stamps", "values"}
+// with this indent at this depth would, without building the tree (the export's hot path):
+// "stamp" is the stamp most of the record's fields carry, "stamps" names the fields carried
+// with another one (null: never written), and "values" leaves out the fields that were never
+// written and hold their kind's empty value. A record comes as its stored row (the columns of
+// for_each_stored_row) or, for the keyed entities, as a row of read_rows.
 class RecordText {
  public:
   RecordText(std::string& out, int indent, int level) : out_(out), indent_(indent), level_(level) {}
@@ -153,14 +155,17 @@ class RecordText {
   // `stamps` in the order of e.fields ("" for none).
   void write(const SyncEntity& e, const Statement& row, const std::vector<std::string>& stamps) {
     write(e, row.column_view(0), [&](std::size_t i) { return stamps[i].empty() ? nullptr : &stamps[i]; },
+          [&](std::size_t i) { return column_is_empty(row, static_cast<int>(i) + 1, e.fields[i]); },
           [&](std::size_t i) { append_column(row, static_cast<int>(i) + 1, e.fields[i]); });
   }
   void write(const SyncEntity& e, const Statement& row, const FieldStamps& stamps) {
     write(e, row.column_view(0), [&](std::size_t i) { return stamp_in(stamps, e.fields[i]); },
+          [&](std::size_t i) { return column_is_empty(row, static_cast<int>(i) + 1, e.fields[i]); },
           [&](std::size_t i) { append_column(row, static_cast<int>(i) + 1, e.fields[i]); });
   }
   void write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
     write(e, row["id"].get_ref<const std::string&>(), [&](std::size_t i) { return stamp_in(stamps, e.fields[i]); },
+          [&](std::size_t i) { return row[e.fields[i].name] == empty_sync_value(e.fields[i].kind); },
           [&](std::size_t i) { append_value(row[e.fields[i].name]); });
   }
 
@@ -169,53 +174,101 @@ class RecordText {
   int indent_, level_;
   std::map<const SyncEntity*, std::vector<std::size_t>> sorted_;
 
-  // stamp(i): the stamp text of e.fields[i] or nullptr; value(i) appends its value.
-  template <class StampOf, class ValueOf>
-  void write(const SyncEntity& e, std::string_view id, const StampOf& stamp, const ValueOf& value) {
+  static bool same(const std::string* a, const std::string* b) { return a == b || (a && b && *a == *b); }
+
+  // stamp(i): the stamp text of e.fields[i] or nullptr; empty(i): its value is its kind's
+  // empty value; value(i) appends its value.
+  template <class StampOf, class EmptyOf, class ValueOf>
+  void write(const SyncEntity& e, std::string_view id, const StampOf& stamp, const EmptyOf& empty, const ValueOf& value) {
     const char* colon = indent_ >= 0 ? ": " : ":";
+    const std::vector<std::size_t>& order = sorted_fields(e);
+    // The record's stamp: the one most fields carry; of equal counts, the later.
+    const std::string* common = nullptr;
+    std::size_t common_count = 0;
+    for (std::size_t a = 0; a < e.fields.size(); ++a) {
+      const std::string* candidate = stamp(a);
+      if (!candidate || same(candidate, common)) continue;
+      std::size_t count = 0;
+      for (std::size_t b = 0; b < e.fields.size(); ++b) count += same(stamp(b), candidate);
+      if (count > common_count || (count == common_count && *candidate > *common)) {
+        common = candidate;
+        common_count = count;
+      }
+    }
+    auto key = [&](const char* name) {
+      out_ += ',';
+      newline(1);
+      out_ += '"';
+      out_ += name;
+      out_ += '"';
+      out_ += colon;
+    };
     out_ += '{';
     newline(1);
     out_ += "\"entity\"";
     out_ += colon;
     append_string(out_, e.name);
-    out_ += ',';
-    newline(1);
-    out_ += "\"fields\"";
-    out_ += colon;
+    key("id");
+    append_string(out_, id);
+    if (common) {
+      key("stamp");
+      append_string(out_, *common);
+    }
+    carried_.assign(e.fields.size(), false);
+    bool listed = false;  // "stamps" opened
+    for (std::size_t i : order) {
+      const std::string* own = stamp(i);
+      if (!own && empty(i)) continue;
+      carried_[i] = true;
+      if (same(own, common)) continue;
+      if (listed) out_ += ',';
+      else {
+        key("stamps");
+        out_ += '{';
+        listed = true;
+      }
+      newline(2);
+      append_string(out_, e.fields[i].name);
+      out_ += colon;
+      if (own) append_string(out_, *own);
+      else out_ += "null";
+    }
+    if (listed) {
+      newline(1);
+      out_ += '}';
+    }
+    key("values");
     out_ += '{';
     bool first = true;
-    for (std::size_t i : sorted_fields(e)) {
+    for (std::size_t i : order) {
+      if (!carried_[i]) continue;
       if (!first) out_ += ',';
       first = false;
       newline(2);
       append_string(out_, e.fields[i].name);
       out_ += colon;
-      out_ += '{';
-      newline(3);
-      out_ += "\"stamp\"";
-      out_ += colon;
-      if (const std::string* text = stamp(i)) append_string(out_, *text);
-      else out_ += "null";
-      out_ += ',';
-      newline(3);
-      out_ += "\"value\"";
-      out_ += colon;
       value(i);
-      newline(2);
-      out_ += '}';
     }
     if (first) out_ += '}';  // no fields: "{}"
     else {
       newline(1);
       out_ += '}';
     }
-    out_ += ',';
-    newline(1);
-    out_ += "\"id\"";
-    out_ += colon;
-    append_string(out_, id);
     newline(0);
     out_ += '}';
+  }
+  std::vector<bool> carried_;
+
+  // True when the column holds its kind's empty value (as sync_value would read it).
+  static bool column_is_empty(const Statement& row, int col, const SyncField& f) {
+    switch (f.kind) {
+      case SyncKind::integer:
+      case SyncKind::boolean: return row.column_int(col) == 0;
+      case SyncKind::opt_integer: return row.column_is_null(col);
+      case SyncKind::text_list:
+      case SyncKind::json: return sync_value(row, col, f).empty();
+      default: return row.column_view(col).empty();
+    }
   }
 
   static const std::string* stamp_in(const FieldStamps& stamps, const SyncField& f) {
@@ -267,7 +320,7 @@ class RecordText {
     // Lists (and anything else): as dumped, nested lines moved right to the values' depth.
     std::string text = v.dump(indent_, ' ', false, Json::error_handler_t::replace);
     for (char c : text) {
-      if (c == '\n') newline(3);
+      if (c == '\n') newline(2);
       else out_ += c;
     }
   }

@@ -66,7 +66,7 @@ echo "$out" | grep -q '"added":0' || fail "second import added something: $out"
 "$kervan" --db "$db" export "$dir/p2.json" --since-peer office >/dev/null || fail "since-peer export 2"
 [ "$(grep -c '"entity": "lead"' "$dir/p2.json")" -eq 1 ] || fail "since-peer export holds more than the new lead"
 
-sed 's/"version": 1$/"version": 9/' "$dir/all.json" > "$dir/newer.json"
+sed 's/"version": 2$/"version": 9/' "$dir/all.json" > "$dir/newer.json"
 out=$("$kervan" --db "$other" import "$dir/newer.json")
 [ $? -eq 1 ] || fail "a newer format should exit 1"
 echo "$out" | grep -q '"code":"unsupported_version"' || fail "newer format reply: $out"

@@ -31,10 +31,11 @@ using Facts = std::set<std::string>;
 
 void add_doc_facts(const Json& doc, Facts& facts) {
   for (const auto& r : doc["records"]) {
-    for (const auto& [name, f] : r["fields"].items()) {
-      if (!f["stamp"].is_null()) {
+    const Json stamps = field_stamps_of(r);
+    for (const auto& [name, stamp] : stamps.items()) {
+      if (!stamp.is_null()) {
         facts.insert(r["entity"].get<std::string>() + "|" + r["id"].get<std::string>() + "|" + name + "|" +
-                     f["stamp"].get<std::string>());
+                     stamp.get<std::string>());
       }
     }
   }

@@ -55,12 +55,30 @@ class Snapshot {
     static const FieldStamps none;
     auto s = stamps_.find({e.name, id});
     const auto& stamps = s == stamps_.end() ? none : s->second;
-    Json fields = Json::object();
+    // Format version 2 (the builder wrote version 1; the selection is unchanged): the stamp
+    // most fields carry, of equal counts the later; the fields carried with another stamp; the
+    // values of the fields that were written or are not empty.
+    std::map<std::string, int> counts;
+    for (const auto& f : e.fields) {
+      if (auto it = stamps.find(f.name); it != stamps.end()) ++counts[it->second];
+    }
+    Json common = nullptr;
+    int most = 0;
+    for (const auto& [stamp, count] : counts) {
+      if (count >= most) common = stamp, most = count;
+    }
+    Json values = Json::object(), others = Json::object();
     for (const auto& f : e.fields) {
       auto it = stamps.find(f.name);
-      fields[f.name] = {{"value", row[f.name]}, {"stamp", it == stamps.end() ? Json(nullptr) : Json(it->second)}};
+      Json stamp = it == stamps.end() ? Json(nullptr) : Json(it->second);
+      if (stamp.is_null() && row[f.name] == empty_sync_value(f.kind)) continue;
+      values[f.name] = row[f.name];
+      if (stamp != common) others[f.name] = stamp;
     }
-    return Json{{"entity", e.name}, {"id", id}, {"fields", fields}};
+    Json record{{"entity", e.name}, {"id", id}, {"values", values}};
+    if (!common.is_null()) record["stamp"] = common;
+    if (!others.empty()) record["stamps"] = others;
+    return record;
   }
 
  private:
@@ -281,8 +299,8 @@ TEST_CASE("the row-to-text export writes every kind of value as dumping the tree
   std::string compact = d.streamed(Json::object(), -1);
   CHECK(compact.find("\\u0001") != std::string::npos);
   CHECK(compact.find("\\u001f\\tb\\bc\\fd\\re\\nf") != std::string::npos);
-  CHECK(compact.find("\"value\":[]") != std::string::npos);
-  CHECK(compact.find("\"value\":null") != std::string::npos);
+  CHECK(compact.find("\"tags\":[]") != std::string::npos);
+  CHECK(compact.find(":null") != std::string::npos);
   CHECK(compact.find("9007199254740993") != std::string::npos);
   CHECK(compact.find("😀") != std::string::npos);
   // The import's parser reads the whole file as Json::parse does.
@@ -350,8 +368,8 @@ TEST_CASE("the streamed import refuses as the tree import does, naming the place
     return by_text;
   };
   Json d = doc;
-  d["records"][2]["fields"]["created_at"]["value"] = 5;
-  CHECK(error_field(both(d)) == "/records/2/fields/created_at/value");
+  d["records"][2]["values"]["created_at"] = 5;
+  CHECK(error_field(both(d)) == "/records/2/values/created_at");
   d = doc;
   d["tombstones"][0]["stamp"] = "soon";
   CHECK(error_field(both(d)) == "/tombstones/0/stamp");
@@ -362,10 +380,19 @@ TEST_CASE("the streamed import refuses as the tree import does, naming the place
   d.erase("tombstones");
   CHECK(error_code(both(d)) == "missing_field");
   d = doc;
-  d["version"] = 2;
+  d["version"] = 3;
   CHECK(error_code(both(d)) == "unsupported_version");
+  // Version 1 is read as it is, and reads as version 2 does.
+  Json v2 = both(doc);
+  d = as_version1(doc);
+  Json v1 = both(d);
+  CHECK(v1["format_version"] == 1);
+  v1["format_version"] = 2;
+  CHECK(v1 == v2);
+  d["records"][2]["fields"]["created_at"]["value"] = 5;
+  CHECK(error_field(both(d)) == "/records/2/fields/created_at/value");
   // Version 0 (fields as [value, stamp] pairs) is upgraded record by record.
-  d = doc;
+  d = as_version1(doc);
   d["version"] = 0;
   for (auto& r : d["records"]) {
     for (auto& [name, f] : r["fields"].items()) f = Json::array({f["value"], f["stamp"]});
@@ -428,8 +455,8 @@ TEST_CASE("the streamed import finds every break in the file's framing and repor
   expect_refused(t + "{}", "a second object");
   expect_refused(t.substr(0, t.size() - 1), "the object not closed");
   expect_refused(t.substr(0, t.size() / 2), "cut in the middle of a record");
-  std::size_t value = at("\"value\":");
-  expect_refused(t.substr(0, value) + "\"value\": tru" + t.substr(value + 8 + 5), "a word that is not JSON in a record");
+  std::size_t value = at("\"created_at\":");
+  expect_refused(t.substr(0, value) + "\"created_at\": tru" + t.substr(value + 13 + 5), "a word that is not JSON in a record");
   // Nested 40 deep inside a record: valid JSON, too deep for a sync file.
   expect_refused(t.substr(0, second + 3) + "\"deep\":" + std::string(40, '[') + std::string(40, ']') + "," +
                      t.substr(second + 3),

@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 
+#include "core/sync_entities.hpp"
 #include "test_support.hpp"
 
 namespace kervan::testing {
@@ -28,5 +29,34 @@ struct Device {
   std::string digest() { return call("sync.digest")["digest"]; }
   Json state() { return call("sync.digest", {{"detail", true}})["state"]; }
 };
+
+// The stamp of each field a version 2 record carries (null: never written).
+inline Json field_stamps_of(const Json& record) {
+  Json out = Json::object();
+  Json common = record.contains("stamp") ? record["stamp"] : Json(nullptr);
+  for (const auto& [name, value] : record["values"].items()) {
+    out[name] = record.contains("stamps") && record["stamps"].contains(name) ? record["stamps"][name] : common;
+  }
+  return out;
+}
+
+// A version 2 document written out as version 1 (every field as {value, stamp}), as an older
+// build exported it.
+inline Json as_version1(const Json& doc) {
+  Json out = doc;
+  out["version"] = 1;
+  for (auto& r : out["records"]) {
+    const SyncEntity* e = find_sync_entity(r["entity"].get<std::string>());
+    REQUIRE(e != nullptr);
+    Json stamps = field_stamps_of(r), fields = Json::object();
+    for (const auto& f : e->fields) {
+      bool carried = r["values"].contains(f.name);
+      fields[f.name] = {{"value", carried ? r["values"][f.name] : empty_sync_value(f.kind)},
+                        {"stamp", carried ? stamps[f.name] : Json(nullptr)}};
+    }
+    r = Json{{"entity", r["entity"]}, {"id", r["id"]}, {"fields", fields}};
+  }
+  return out;
+}
 
 }  // namespace kervan::testing

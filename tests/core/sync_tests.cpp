@@ -139,7 +139,9 @@ TEST_CASE("a tie on wall time and counter is broken by the device id, whatever t
     Json d = doc;
     d["device"]["id"] = device;
     for (auto& r : d["records"]) {
-      if (r["id"] == lead["id"]) r["fields"]["city"] = {{"value", city}, {"stamp", "001795690000000:00003:" + device}};
+      if (r["id"] != lead["id"]) continue;
+      r["values"]["city"] = city;
+      r["stamps"]["city"] = "001795690000000:00003:" + device;
     }
     return d;
   };
@@ -228,23 +230,31 @@ TEST_CASE("a stamp far in the future is clamped, reported and does not drag the 
   CHECK(a.call("lead.get", {{"id", lead["id"]}})["updated_at"].get<std::string>() <= limit);
 }
 
-TEST_CASE("a newer format version is refused; the older draft version 0 is upgraded") {
-  Device a, b;
-  a.call("lead.create", {{"name", "Sürüm"}});
+TEST_CASE("a newer format version is refused; versions 1 and 0 (the draft) are read") {
+  Device a, b, c;
+  a.call("lead.create", {{"name", "Sürüm"}, {"city", "Iğdır"}});
+  a.call("company.create", {{"name", "Sürüm A.Ş."}, {"tags", {"fuar"}}});
   Json doc = a.export_doc();
+  CHECK(doc["version"] == 2);
   Json newer = doc;
-  newer["version"] = 2;
+  newer["version"] = 3;
   Json reply = refused(b, {{"document", newer}});
   CHECK(error_code(reply) == "unsupported_version");
   CHECK(error_field(reply) == "/version");
   CHECK(reply["error"]["message"].get<std::string>().find("update Kervan") != std::string::npos);
 
-  Json draft = doc;
+  Json version1 = as_version1(doc);
+  Json report = c.import_doc(version1);
+  CHECK(report["format_version"] == 1);
+  CHECK(c.digest() == a.digest());
+  CHECK(c.call("sync.import", {{"text", version1.dump()}})["counts"]["skipped"] == doc["records"].size());
+
+  Json draft = version1;
   draft["version"] = 0;
   for (auto& r : draft["records"]) {
     for (auto& [name, f] : r["fields"].items()) f = Json::array({f["value"], f["stamp"]});
   }
-  Json report = b.import_doc(draft);
+  report = b.import_doc(draft);
   CHECK(report["format_version"] == 0);
   CHECK(b.digest() == a.digest());
 }
@@ -261,11 +271,48 @@ TEST_CASE("malformed documents are refused naming the place, and change nothing"
   REQUIRE(index >= 0);
   std::string at = "/records/" + std::to_string(index);
   auto broken = [&](auto change) {
-    Json d = doc;
+    Json d = as_version1(doc);
     change(d["records"][index]);
     return refused(b, {{"document", d}});
   };
-  Json r = broken([](Json& rec) { rec["fields"]["name"]["value"] = 42; });
+  // Version 2 records: {entity, id, stamp, stamps, values}.
+  auto broken2 = [&](auto change) {
+    Json d = doc;
+    change(d["records"][index]);
+    Json reply = refused(b, {{"document", d}});
+    Json streamed = refused(b, {{"text", d.dump()}});  // the streamed reading names the same place
+    CHECK(error_field(streamed) == error_field(reply));
+    return reply;
+  };
+  Json r = broken2([](Json& rec) { rec["values"]["name"] = 42; });
+  CHECK(error_code(r) == "wrong_type");
+  CHECK(error_field(r) == at + "/values/name");
+  r = broken2([](Json& rec) { rec["values"]["colour"] = "red"; });
+  CHECK(error_code(r) == "unknown_field");
+  CHECK(error_field(r) == at + "/values/colour");
+  r = broken2([](Json& rec) { rec["stamps"]["city"] = "yesterday"; rec["values"]["city"] = "Van"; });
+  CHECK(error_code(r) == "invalid_stamp");
+  CHECK(error_field(r) == at + "/stamps/city");
+  r = broken2([](Json& rec) { rec["stamps"]["website"] = nullptr; rec["values"].erase("website"); });
+  CHECK(error_code(r) == "invalid_value");
+  CHECK(error_field(r) == at + "/stamps/website");
+  r = broken2([](Json& rec) { rec["stamp"] = "yesterday"; });
+  CHECK(error_code(r) == "invalid_stamp");
+  CHECK(error_field(r) == at + "/stamp");
+  r = broken2([](Json& rec) { rec["values"].erase("name"); });  // left out: never written, so empty
+  CHECK(error_code(r) == "required");
+  CHECK(error_field(r) == at + "/values/name");
+  r = broken2([](Json& rec) { rec["fields"] = rec["values"]; });
+  CHECK(error_code(r) == "unknown_field");
+  CHECK(error_field(r) == at + "/fields");
+  r = broken2([](Json& rec) { rec.erase("values"); });
+  CHECK(error_code(r) == "missing_field");
+  r = broken2([](Json& rec) { rec["values"]["status"] = "sold"; });
+  CHECK(error_code(r) == "invalid_value");
+  CHECK(error_field(r) == at + "/values/status");
+
+  // Version 1 records: {entity, id, fields: {name: {value, stamp}}}.
+  r = broken([](Json& rec) { rec["fields"]["name"]["value"] = 42; });
   CHECK(error_code(r) == "wrong_type");
   CHECK(error_field(r) == at + "/fields/name/value");
   r = broken([](Json& rec) { rec["fields"].erase("city"); });
@@ -521,8 +568,14 @@ TEST_CASE("exported documents satisfy assets/sync-format.schema.json, and the sc
   // The validator is not a rubber stamp: a broken document fails it.
   Json broken = full;
   broken["records"][0]["id"] = "NOT-A-UUID";
-  CHECK(schema_problem(schema, schema, broken, "") == "/records/0/id: does not match " +
-                                                      schema["$defs"]["uuid"]["pattern"].get<std::string>());
+  CHECK(schema_problem(schema, schema, broken, "") == "/records/0: matches 0 of oneOf");
+  CHECK(schema_problem(schema, schema["$defs"]["record_v2"], broken["records"][0], "/records/0") ==
+        "/records/0/id: does not match " + schema["$defs"]["uuid"]["pattern"].get<std::string>());
+  // A version 1 file (an older build's) satisfies it too.
+  CHECK(schema_problem(schema, schema, as_version1(full), "") == "");
+  broken = as_version1(full);
+  broken["records"][0]["fields"]["created_at"] = "2026-11-26";
+  CHECK(schema_problem(schema, schema, broken, "") == "/records/0: matches 0 of oneOf");
   broken = full;
   broken.erase("clock");
   CHECK(schema_problem(schema, schema, broken, "") == ": missing clock");
