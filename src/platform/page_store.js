@@ -29,8 +29,9 @@ var KervanPageStore = (function () {
   // Format 1: records only (what builds before packs read); 2: records over packs.
   var FORMAT = 1;
   var PACKED_FORMAT = 2;
-  // Packs read at once while the image is placed: enough to keep the browser busy, few
-  // enough that their buffers stay small next to the image.
+  // Packs read at once (readPacks: while the image is placed, and by a tab catching up):
+  // enough to keep the browser busy, few enough that the reads in flight stay small next to
+  // the image.
   var PACKS_IN_FLIGHT = 16;
   var WRITE_TIMEOUT_MS = 20000;
   var SQLITE_MAGIC = 'SQLite format 3';
@@ -98,11 +99,28 @@ var KervanPageStore = (function () {
 
   function isPack(value) { return value && value.k !== undefined; }
 
-  // Reads the Blob of every pack into p.d (an ArrayBuffer).
-  function readPacks(packs) {
-    return Promise.all(packs.map(function (p) {
-      return p.b.arrayBuffer().then(function (buffer) { p.d = buffer; });
-    }));
+  // Reads the Blobs of `packs` (in their order), keeping at most PACKS_IN_FLIGHT reads in
+  // flight: `arrived(pack, buffer, error)` runs as each read settles (buffer null and the
+  // error when it failed). Resolves once every read settled and was handed over. Used by
+  // place() and readSince(), so a whole image of packs is never read at once.
+  function readPacks(packs, arrived) {
+    var next = 0, running = 0;
+    return new Promise(function (resolve) {
+      function settled(pack, buffer, error) {
+        arrived(pack, buffer, error);
+        running--;
+        pump();
+      }
+      function pump() {
+        while (next < packs.length && running < PACKS_IN_FLIGHT) {
+          var pack = packs[next++];
+          running++;
+          pack.b.arrayBuffer().then(settled.bind(null, pack), settled.bind(null, pack, null));
+        }
+        if (next === packs.length && !running) resolve();
+      }
+      pump();
+    });
   }
 
   // Checks a stored image from its meta record, its records and its packs (their Blobs are
@@ -184,28 +202,14 @@ var KervanPageStore = (function () {
     // Resolves with the number of packs that could not be read (their bytes become zeros).
     function place(view) {
       zeroGaps(view());
-      var queue = usedPacks.slice();
-      var running = 0, unreadable = 0;
-      return new Promise(function (resolve) {
-        function settled(pack, buffer) {
-          var span = packSpan(pack);
-          if (buffer && buffer.byteLength === pack.b.size) view().set(new Uint8Array(buffer, 0, span[1] - span[0]), span[0]);
-          else { unreadable++; view().fill(0, span[0], span[1]); }
-          running--;
-          pump();
-        }
-        function pump() {
-          while (queue.length && running < PACKS_IN_FLIGHT) {
-            var next = queue.shift();
-            running++;
-            next.b.arrayBuffer().then(settled.bind(null, next), settled.bind(null, next, null));
-          }
-          if (!queue.length && !running) {
-            putRecords(view());
-            resolve(unreadable);
-          }
-        }
-        pump();
+      var unreadable = 0;
+      return readPacks(usedPacks, function (pack, buffer) {
+        var span = packSpan(pack);
+        if (buffer && buffer.byteLength === pack.b.size) view().set(new Uint8Array(buffer, 0, span[1] - span[0]), span[0]);
+        else { unreadable++; view().fill(0, span[0], span[1]); }
+      }).then(function () {
+        putRecords(view());
+        return unreadable;
       });
     }
     return {
@@ -274,7 +278,17 @@ var KervanPageStore = (function () {
         metaStore.put(claimed, 'state');
       }
     };
-    return done.then(function () { return readPacks(parts.packs); }).then(function () {
+    // The packs' Blobs are read a few at a time (readPacks, as place() does) but all kept until
+    // the caller applies them with the records in one step: applyBlocks writes into the image
+    // SQLite reads, and between two reads that settle the page can draw a frame or answer a
+    // window.kervan call, which would see a mix of old and new pages.
+    return done.then(function () {
+      var failure = null;
+      return readPacks(parts.packs, function (p, buffer, error) {
+        if (buffer) p.d = buffer;
+        else if (!failure) failure = error || new Error('A saved pack cannot be read');
+      }).then(function () { if (failure) throw failure; });
+    }).then(function () {
       var R = result.recordSize;
       result.records = parts.packs.map(function (p) { return { n: p.k * PACK / R, d: p.d }; }).concat(parts.records);
       result.packs = parts.packs.map(function (p) { return p.k; });

@@ -133,12 +133,12 @@ void DealsBoard::draw_owner_filter() {
   if (!open) item_registry_label_last_item("##deal_owner");
   if (open) {
     // The people who own leads are the salespeople: offer them even before they own a deal.
-    if (lead_owners_version_ != ctx_.core.data_version()) {
-      Json facets = ctx_.core.call("lead.facets", Json::object());
-      lead_owners_ = is_error(facets) ? Json::array() : facets["owners"];
-      lead_owners_version_ = ctx_.core.data_version();
+    // lead.facets reads every lead: asked for only here, while the filter is open, and kept by
+    // the context once per data version (UiContext::lead_facets, shared with the leads filters).
+    const Json& facets = ctx_.lead_facets();
+    if (auto lead_owners = facets.find("owners"); lead_owners != facets.end()) {
+      for (const auto& o : *lead_owners) add_owner(o.value("value", std::string()));
     }
-    for (const auto& o : lead_owners_) add_owner(o.value("value", std::string()));
     if (ImGui::Selectable(T("deals.all_owners"), owner_filter_.empty())) owner_filter_.clear();
     for (const auto& o : owners_) {
       std::string owner = o.get<std::string>();

@@ -45,10 +45,6 @@ class DealsBoard {
   // Only this owner's deals on the board and in the list ("" for everyone).
   std::string owner_filter_, loaded_owner_;
   Json owners_ = Json::array();
-  // The owners of leads (lead.facets reads every lead): asked for when the owner filter opens,
-  // once per data version, not on every reload of the board.
-  Json lead_owners_ = Json::array();
-  uint64_t lead_owners_version_ = UINT64_MAX;
   // List view filters beside status.
   bool stale_only_ = false;
   std::string close_from_, close_to_;

@@ -18,8 +18,6 @@ class LeadsView {
  private:
   UiContext& ctx_;
   std::string status_, source_, event_, owner_, tag_;  // "" for all
-  Json facets_ = Json::object();
-  uint64_t facets_version_ = UINT64_MAX;
 
   Json draw_filters();
   RecordTable table_;

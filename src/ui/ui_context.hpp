@@ -18,6 +18,8 @@ struct UiContext {
   uint64_t last_persist_ticket = 0;
   std::map<std::string, Json> cache_;
   uint64_t cache_version_ = UINT64_MAX;
+  Json lead_facets_ = Json::object();  // see lead_facets()
+  uint64_t lead_facets_version_ = UINT64_MAX;
   // Shown when a write is refused in a read-only tab (set by the app in the user's language).
   std::string read_only_message = "This tab is read-only: Kervan is open for writing in another tab";
 
@@ -33,6 +35,20 @@ struct UiContext {
     auto it = cache_.find(key);
     if (it == cache_.end()) it = cache_.emplace(std::move(key), core.call(name, args)).first;
     return it->second;
+  }
+
+  // lead.facets ({events, owners, tags}: each [{value, count}]), {} after an error. The command
+  // reads every lead (about 100-200 ms at 100,000 leads), so views ask for it only on demand
+  // (while a filter popup that offers these values is open or one of them is chosen), never
+  // per frame or per reload; the reply is kept here, shared by the views, and read again at
+  // most once per data version.
+  const Json& lead_facets() {
+    if (lead_facets_version_ != core.data_version()) {
+      Json reply = core.call("lead.facets", Json::object());
+      lead_facets_ = is_error(reply) ? Json::object() : std::move(reply);
+      lead_facets_version_ = core.data_version();
+    }
+    return lead_facets_;
   }
 
   // The values of an editable list (lead_source, disqualify_reason, deal_lost_reason).

@@ -319,6 +319,37 @@ export const tests = [
         });
         t.assert(behind.packs === packed.packs && behind.plain === over.blocks, `read since 0: ${behind.packs} packs, ${behind.plain} records`);
         t.assert(behind.size > 4 * 1048576 && behind.same === behind.size, `packs then records give the stored image: ${behind.same} of ${behind.size} bytes`);
+        // A reader far behind reads its packs a few at a time (16 in flight, as at start-up),
+        // not all at once: a scratch store of 40 small packs and records over two of them.
+        const bounded = await s.page.evaluate(async () => {
+          const name = 'kervan-scratch-readsince';
+          const db = await KervanPageStore.open(name);
+          await new Promise((resolve) => {
+            const tx = db.transaction(['pages', 'meta'], 'readwrite');
+            tx.objectStore('meta').put({ format: 2, blockSize: 65536, packSize: 1048576, generation: 3, size: 40 * 1048576, savedAt: 0 }, 'state');
+            for (let k = 0; k < 40; k++) tx.objectStore('pages').put({ k, g: 2, b: new Blob([new Uint8Array(64).fill(k + 1)]) }, [k]);
+            for (const n of [16, 16 * 39]) tx.objectStore('pages').put({ n, g: 3, d: new Uint8Array(8).fill(200).buffer }, n);
+            tx.oncomplete = resolve;
+          });
+          const arrayBuffer = Blob.prototype.arrayBuffer;
+          let running = 0, most = 0;
+          Blob.prototype.arrayBuffer = function () {
+            most = Math.max(most, ++running);
+            return arrayBuffer.call(this).then((b) => new Promise((resolve) => setTimeout(() => { running--; resolve(b); }, 5)));
+          };
+          try {
+            const since = await KervanPageStore.readSince(db, 0, null);
+            const firsts = since.records.map((r) => new Uint8Array(r.d)[0]);
+            return { most, packs: since.packs.join(','), plain: since.plain.join(','), firsts: firsts.join(',') };
+          } finally {
+            Blob.prototype.arrayBuffer = arrayBuffer;
+            db.close();
+            indexedDB.deleteDatabase(name);
+          }
+        });
+        const ks = Array.from({ length: 40 }, (_, k) => k);
+        t.assert(bounded.most === 16 && bounded.packs === ks.join(',') && bounded.plain === '16,624' &&
+                 bounded.firsts === ks.map((k) => k + 1).concat([200, 200]).join(','), `read since 0 of 40 packs: ${JSON.stringify(bounded)}`);
         // The reader tab follows the save over packs.
         await t.waitFor(reader, async () => (await reader.evaluate(() => window.kervan.call('lead.list', { query: 'paketin' }))).total === 1, 'reader sees the save over packs');
         const readerCount = await reader.evaluate(() => window.kervan.call('lead.list', { query: 'çağlayan' }));
