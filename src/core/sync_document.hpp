@@ -32,7 +32,13 @@ struct IncomingRecord {
 struct RecordRef {
   const SyncEntity* entity = nullptr;
   std::string id;
+  bool known = false;  // the reader's KnownCheck found nothing in it newer than what is stored
 };
+
+// Asked once per record, as read (stamps clamped), by the first reading: true when the record
+// holds nothing the database lacks. The importer then counts it as skipped without reading it
+// again; the check must stay true for the whole import (stamps and tombstones only grow).
+using KnownCheck = std::function<bool(const IncomingRecord&)>;
 
 struct IncomingTombstone {
   const SyncEntity* entity = nullptr;
@@ -72,14 +78,14 @@ int check_sync_version(const Json& doc);
 // Checks the whole (upgraded) document: structure, types, entities, fields, ids, stamps and
 // domain rules. Throws CommandError naming the place. The result points into `doc`, which
 // must outlive it. Stamps later than `clamp_limit_ms` are clamped (see SyncDocument).
-SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms);
+SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms, const KnownCheck& known = {});
 
 // The same from a file's JSON text (which must outlive the result), without building the whole
 // tree: the text is checked as parse_sync_text does (UTF-8, nesting, syntax, with the same
 // refusals), its top level is split into members and list items, and each record is parsed
 // alone, checked and dropped; load() parses it again. Any version is read (upgraded per
 // record); the result's version is the file's.
-SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms);
+SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms, const KnownCheck& known = {});
 
 // Parses the JSON a sync file is made of (objects, lists, strings, whole numbers of up to 18
 // digits, true/false/null) into exactly the tree Json::parse gives, a few times faster. False

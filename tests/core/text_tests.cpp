@@ -45,6 +45,19 @@ TEST_CASE("is_valid_utf8 accepts well-formed text and refuses the rest") {
   CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));       // surrogate
   CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));   // above U+10FFFF
   CHECK_FALSE(is_valid_utf8("abc\xFF"));
+  // ASCII is skipped 8 bytes at a time: every bad sequence is still found wherever it falls
+  // against those words, and good ones across their edges pass.
+  for (std::string_view bad : {"\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xFF", "\x80", "\xE2\x82"}) {
+    for (std::size_t before = 0; before < 20; ++before) {
+      for (std::size_t after : {0, 1, 7, 8, 9}) {
+        std::string text = std::string(before, 'a') + std::string(bad) + std::string(after, 'z');
+        CAPTURE(before);
+        CAPTURE(after);
+        CHECK_FALSE(is_valid_utf8(text));
+        CHECK(is_valid_utf8(std::string(before, 'a') + "Iğdır ₺ 😀" + std::string(after, 'z')));
+      }
+    }
+  }
 }
 
 TEST_CASE("compare_turkish follows the Turkish alphabet") {
