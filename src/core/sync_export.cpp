@@ -173,8 +173,9 @@ class RowIndex {
     std::vector<IdKey> keys(ids.size());
     bool keyed = true;
     for (std::size_t i = 0; i < ids.size() && keyed; ++i) keyed = key_of_text(ids[i], keys[i]);
-    if (keyed) std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
-    else std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {  // one sort in the module
+      return keyed ? keys[a] < keys[b] : ids[a] < ids[b];
+    });
     rows.ids.reserve(ids.size());
     rows.refs.reserve(refs.size());
     if (keyed) rows.keys.reserve(ids.size());
@@ -235,32 +236,68 @@ class RecordText {
 
   // `stamps` in the order of e.fields ("" for none).
   void write(const SyncEntity& e, const Statement& row, const std::vector<std::string>& stamps) {
-    write(e, row.column_view(0), [&](std::size_t i) { return stamps[i].empty() ? nullptr : &stamps[i]; },
-          [&](std::size_t i) { return column_is_empty(row, static_cast<int>(i) + 1, e.fields[i]); },
-          [&](std::size_t i) { append_column(row, static_cast<int>(i) + 1, e.fields[i]); });
+    RowFields fields(*this, e, row);
+    fields.listed = &stamps;
+    write(e, row.column_view(0), fields);
   }
   void write(const SyncEntity& e, const Statement& row, const FieldStamps& stamps) {
-    write(e, row.column_view(0), [&](std::size_t i) { return stamp_in(stamps, e.fields[i]); },
-          [&](std::size_t i) { return column_is_empty(row, static_cast<int>(i) + 1, e.fields[i]); },
-          [&](std::size_t i) { append_column(row, static_cast<int>(i) + 1, e.fields[i]); });
+    RowFields fields(*this, e, row);
+    fields.named = &stamps;
+    write(e, row.column_view(0), fields);
   }
   void write(const SyncEntity& e, const Json& row, const FieldStamps& stamps) {
-    write(e, row["id"].get_ref<const std::string&>(), [&](std::size_t i) { return stamp_in(stamps, e.fields[i]); },
-          [&](std::size_t i) { return row[e.fields[i].name] == empty_sync_value(e.fields[i].kind); },
-          [&](std::size_t i) { append_value(row[e.fields[i].name]); });
+    JsonFields fields(*this, e, row, stamps);
+    write(e, row["id"].get_ref<const std::string&>(), fields);
   }
 
  private:
   std::string& out_;
   int indent_, level_;
   std::map<const SyncEntity*, std::vector<std::size_t>> sorted_;
+  std::vector<bool> carried_;
+
+  // A record's fields as write() reads them, by position in e.fields (one writer for every
+  // kind of source: the module carries it once).
+  struct Fields {
+    virtual ~Fields() = default;
+    virtual const std::string* stamp(std::size_t i) const = 0;  // nullptr: never written
+    virtual bool empty(std::size_t i) const = 0;                 // holds its kind's empty value
+    virtual void value(std::size_t i) const = 0;                 // appends the value
+  };
+  // A stored row (the columns of for_each_stored_row) with its stamps listed or named.
+  struct RowFields : Fields {
+    RowFields(RecordText& out, const SyncEntity& e, const Statement& row) : out(out), e(e), row(row) {}
+    RecordText& out;
+    const SyncEntity& e;
+    const Statement& row;
+    const std::vector<std::string>* listed = nullptr;
+    const FieldStamps* named = nullptr;
+    const std::string* stamp(std::size_t i) const override {
+      if (listed) return (*listed)[i].empty() ? nullptr : &(*listed)[i];
+      return stamp_in(*named, e.fields[i]);
+    }
+    bool empty(std::size_t i) const override { return column_is_empty(row, static_cast<int>(i) + 1, e.fields[i]); }
+    void value(std::size_t i) const override { out.append_column(row, static_cast<int>(i) + 1, e.fields[i]); }
+  };
+  // A row of read_rows (the keyed entities).
+  struct JsonFields : Fields {
+    JsonFields(RecordText& out, const SyncEntity& e, const Json& row, const FieldStamps& stamps)
+        : out(out), e(e), row(row), stamps(stamps) {}
+    RecordText& out;
+    const SyncEntity& e;
+    const Json& row;
+    const FieldStamps& stamps;
+    const std::string* stamp(std::size_t i) const override { return stamp_in(stamps, e.fields[i]); }
+    bool empty(std::size_t i) const override { return row[e.fields[i].name] == empty_sync_value(e.fields[i].kind); }
+    void value(std::size_t i) const override { out.append_value(row[e.fields[i].name]); }
+  };
 
   static bool same(const std::string* a, const std::string* b) { return a == b || (a && b && *a == *b); }
 
-  // stamp(i): the stamp text of e.fields[i] or nullptr; empty(i): its value is its kind's
-  // empty value; value(i) appends its value.
-  template <class StampOf, class EmptyOf, class ValueOf>
-  void write(const SyncEntity& e, std::string_view id, const StampOf& stamp, const EmptyOf& empty, const ValueOf& value) {
+  void write(const SyncEntity& e, std::string_view id, const Fields& fields) {
+    auto stamp = [&](std::size_t i) { return fields.stamp(i); };
+    auto empty = [&](std::size_t i) { return fields.empty(i); };
+    auto value = [&](std::size_t i) { fields.value(i); };
     const char* colon = indent_ >= 0 ? ": " : ":";
     const std::vector<std::size_t>& order = sorted_fields(e);
     // The record's stamp: the one most fields carry; of equal counts, the later.
@@ -338,7 +375,6 @@ class RecordText {
     newline(0);
     out_ += '}';
   }
-  std::vector<bool> carried_;
 
   // True when the column holds its kind's empty value (as sync_value would read it).
   static bool column_is_empty(const Statement& row, int col, const SyncField& f) {
