@@ -124,24 +124,53 @@ class StampMirror {
   std::string arena_;
 };
 
+}  // namespace
+
+struct ImportMirror::Parts {
+  explicit Parts(CommandContext& ctx) : stamps(ctx.changes) {
+    Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
+    while (tombs.step()) *tombstones.insert(tombs.column_view(0), tombs.column_view(1)).first = tombs.column_text(2);
+  }
+  StampMirror stamps;                    // the field stamps
+  RecordTable<std::string> tombstones;   // mirror of tombstones
+
+  // The record's tombstone stamp, "" when it has none; valid until a tombstone is added.
+  const std::string& tombstone_of(const std::string& entity, const std::string& id) {
+    static const std::string none;
+    const std::string* stamp = tombstones.find(entity, id);
+    return stamp ? *stamp : none;
+  }
+};
+
+ImportMirror::ImportMirror(CommandContext& ctx) : parts_(std::make_unique<Parts>(ctx)) {}
+ImportMirror::~ImportMirror() = default;
+
+bool ImportMirror::known(const IncomingRecord& r) {
+  return parts_->stamps.knows_all(r.entity->name, r.id, r.fields, parts_->tombstone_of(r.entity->name, r.id));
+}
+
+namespace {
+
 Json stamp_or_null(const std::string& stamp) { return stamp.empty() ? Json(nullptr) : Json(stamp); }
 
 class Importer {
  public:
-  Importer(CommandContext& ctx, SyncDocument& doc) : ctx_(ctx), doc_(doc), stamps_(ctx.changes) {
-    // Read once: most records of a file are usually known already and need no row read.
-    Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
-    while (tombs.step()) *tombstones_.insert(tombs.column_view(0), tombs.column_view(1)).first = tombs.column_text(2);
-  }
+  // The mirror (stamps and tombstones, read once: most records of a file are usually known
+  // already and need no row read) is the one the document was read with.
+  Importer(CommandContext& ctx, SyncDocument& doc, ImportMirror& mirror)
+      : ctx_(ctx), doc_(doc), mirror_(mirror.parts()), stamps_(mirror_.stamps), tombstones_(mirror_.tombstones) {}
 
   // Contract: runs every phase in order; the caller's transaction makes it all-or-nothing.
   Json run(bool dry_run) {
     clamp_and_observe();
     merge_tombstones();
-    // Records are read again one at a time (doc_.load), entity by entity.
+    // Records are read again one at a time (doc_.load), entity by entity; those the reader
+    // found known are not.
     for (const auto& e : sync_entities()) {
       for (std::size_t i = 0; i < doc_.records.size(); ++i) {
-        if (doc_.records[i].entity == &e) apply_record(doc_.load(i));
+        if (doc_.records[i].entity != &e) continue;
+        if (doc_.records[i].known) report_.count("skipped");
+        else apply_record(doc_.load(i));
       }
     }
     apply_deletes();
@@ -165,14 +194,12 @@ class Importer {
   std::optional<RecordTable<char>> in_file_;  // the records of the file, made when first asked
   std::set<RecordKey> touched_;  // rows whose derived columns need recomputing
   std::set<RecordKey> seen_;     // records whose state changed here (forwarded by later exports)
-  StampMirror stamps_;                                              // the field stamps
-  RecordTable<std::string> tombstones_;                             // mirror of tombstones
+  ImportMirror::Parts& mirror_;
+  StampMirror& stamps_;                    // the field stamps
+  RecordTable<std::string>& tombstones_;   // mirror of tombstones
 
-  // The record's tombstone stamp, "" when it has none; valid until a tombstone is added.
   const std::string& tombstone_of(const std::string& entity, const std::string& id) {
-    static const std::string none;
-    const std::string* stamp = tombstones_.find(entity, id);
-    return stamp ? *stamp : none;
+    return mirror_.tombstone_of(entity, id);
   }
   bool in_file(const std::string& entity, const std::string& id) {
     if (!in_file_) {
@@ -492,12 +519,14 @@ class Importer {
 
 }  // namespace
 
-Json import_sync_document(CommandContext& ctx, SyncDocument& doc, bool dry_run) {
+Json import_sync_document(CommandContext& ctx, SyncDocument& doc, bool dry_run, ImportMirror* mirror) {
   // References are settled before the end, so foreign keys are checked at the end too.
   ctx.db.exec("PRAGMA defer_foreign_keys = ON");
   ctx.db.exec("SAVEPOINT sync_import");
   try {
-    Json report = Importer(ctx, doc).run(dry_run);
+    std::optional<ImportMirror> own;
+    if (!mirror) mirror = &own.emplace(ctx);
+    Json report = Importer(ctx, doc, *mirror).run(dry_run);
     if (dry_run) ctx.db.exec("ROLLBACK TO sync_import");
     ctx.db.exec("RELEASE sync_import");
     return report;
