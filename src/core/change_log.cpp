@@ -68,6 +68,16 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
+bool uuid_bytes(std::string_view text, unsigned char (&out)[16]) {
+  if (!is_uuid(text)) return false;
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size(); i += text[i] == '-' ? 1 : 2) {
+    if (text[i] != '-') out[n++] = static_cast<unsigned char>(nibble(text[i]) * 16 + nibble(text[i + 1]));
+  }
+  return true;
+}
+
 void ChangeLog::record_delete(std::string_view entity, std::string_view record_id, const HlcStamp& stamp) {
   drop_stamps(entity, record_id);
   Statement tomb(db_,

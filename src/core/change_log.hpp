@@ -3,8 +3,10 @@
 // Sync (export/import) reads these through the functions below; entity code only writes.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,6 +31,110 @@ bool is_uuid(std::string_view text);
 using FieldStamps = std::map<std::string, std::string>;         // field -> stamp text
 using RecordKey = std::pair<std::string, std::string>;          // entity, record id
 
+// The 16 bytes of a lowercase UUID text, as uuid_blob stores them; false for any other text.
+bool uuid_bytes(std::string_view text, unsigned char (&out)[16]);
+
+// A value per record (entity name, record id) for tables as large as a whole database: the
+// record of a UUID id is held as the UUID's 16 bytes and a small entity number in an open
+// addressing hash table (one probe into one array, where a node-based map follows pointers
+// through scattered memory), any other id by its text. Entries are never removed; a value
+// reference is valid until the next insert.
+template <class V>
+class RecordTable {
+ public:
+  // The value of the record, or nullptr.
+  V* find(std::string_view entity, std::string_view id) {
+    uint32_t no = entity_no(entity, false);
+    if (no == kNone) return nullptr;
+    unsigned char bytes[16];
+    if (uuid_bytes(id, bytes)) {
+      if (slots_.empty()) return nullptr;
+      Slot& slot = slots_[probe(key_of(no, bytes))];
+      return slot.key.entity == kNone ? nullptr : &slot.value;
+    }
+    auto it = by_text_.find(std::pair<uint32_t, std::string>(no, std::string(id)));
+    return it == by_text_.end() ? nullptr : &it->second;
+  }
+  // Adds the record with `value` unless it is there already: its value, and whether it is new.
+  std::pair<V*, bool> insert(std::string_view entity, std::string_view id, V value = V()) {
+    unsigned char bytes[16];
+    if (uuid_bytes(id, bytes)) return insert_uuid(entity, bytes, std::move(value));
+    uint32_t no = entity_no(entity, true);
+    auto [it, added] = by_text_.try_emplace(std::pair<uint32_t, std::string>(no, std::string(id)), std::move(value));
+    return {&it->second, added};
+  }
+  // The same for a UUID id given as its 16 bytes.
+  std::pair<V*, bool> insert_uuid(std::string_view entity, const unsigned char* bytes, V value = V()) {
+    Key key = key_of(entity_no(entity, true), bytes);
+    if ((used_ + 1) * 4 > slots_.size() * 3) grow(slots_.empty() ? 64 : slots_.size() * 2);
+    Slot& slot = slots_[probe(key)];
+    if (slot.key.entity != kNone) return {&slot.value, false};
+    slot.key = key;
+    slot.value = std::move(value);
+    ++used_;
+    return {&slot.value, true};
+  }
+  void reserve(std::size_t n) {
+    std::size_t size = 64;
+    while (size * 3 < n * 4) size *= 2;
+    if (size > slots_.size()) grow(size);
+  }
+  std::size_t size() const { return used_ + by_text_.size(); }
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct Key {
+    uint64_t hi = 0, lo = 0;
+    uint32_t entity = kNone;  // kNone: an empty slot
+    bool operator==(const Key&) const = default;
+  };
+  struct Slot {
+    Key key;
+    V value{};
+  };
+  static std::size_t hash(const Key& k) {
+    uint64_t h = (k.hi ^ (k.lo * 0x9e3779b97f4a7c15ULL) ^ k.entity) * 0xbf58476d1ce4e5b9ULL;
+    return static_cast<std::size_t>(h ^ (h >> 31));
+  }
+  // The slot holding `key`, or the empty slot where it would go.
+  std::size_t probe(const Key& key) const {
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+      if (slots_[i].key.entity == kNone || slots_[i].key == key) return i;
+    }
+  }
+  void grow(std::size_t size) {
+    std::vector<Slot> old(size);
+    old.swap(slots_);
+    for (auto& slot : old) {
+      if (slot.key.entity != kNone) slots_[probe(slot.key)] = std::move(slot);
+    }
+  }
+  static Key key_of(uint32_t entity, const unsigned char* bytes) {
+    Key k;
+    for (int i = 0; i < 8; ++i) {
+      k.hi = k.hi << 8 | bytes[i];
+      k.lo = k.lo << 8 | bytes[8 + i];
+    }
+    k.entity = entity;
+    return k;
+  }
+  uint32_t entity_no(std::string_view entity, bool add) {
+    if (last_ != kNone && entities_[last_] == entity) return last_;
+    for (uint32_t i = 0; i < entities_.size(); ++i) {
+      if (entities_[i] == entity) return last_ = i;
+    }
+    if (!add) return kNone;
+    entities_.emplace_back(entity);
+    return last_ = static_cast<uint32_t>(entities_.size() - 1);
+  }
+  std::vector<std::string> entities_;
+  uint32_t last_ = kNone;
+  std::vector<Slot> slots_;  // a power of two of them, at most 3/4 used
+  std::size_t used_ = 0;
+  std::map<std::pair<uint32_t, std::string>, V> by_text_;
+};
+
 class ChangeLog {
  public:
   explicit ChangeLog(Database& db) : db_(db) {}
@@ -49,6 +155,43 @@ class ChangeLog {
   // The same as stored (a short text per record, a tenth of the memory); unpack_stamps reads one.
   std::map<RecordKey, std::string> all_packed_stamps();
   FieldStamps unpack_stamps(std::string_view packed);
+  // The same read row by row: fn(entity, record id, stamps text). The id is the stored 16
+  // bytes when `uuid` is true (uuid_text of them is the id), else the id's text.
+  void for_each_packed(const std::function<void(std::string_view entity, std::string_view id, bool uuid,
+                                                std::string_view stamps)>& fn);
+  // One stored text read field by field, for comparing incoming stamps with it without making
+  // a map of the record's stamps (an import of a file the device mostly knows asks about
+  // nearly every record).
+  class PackedView {
+   public:
+    explicit PackedView(ChangeLog& log) : log_(log) {}
+    // Reads a stored text; false when it is damaged or names a device or field number not
+    // known here (unpack_stamps decides what that is: it throws, or reloads the names).
+    bool load(std::string_view packed);
+    // The stamp text of the field in the last text loaded, as unpack_stamps would give it, or
+    // "" when the field is not stamped there. Valid until the next call.
+    std::string_view stamp(std::string_view field);
+
+   private:
+    ChangeLog& log_;
+    struct Group {
+      int64_t wall = 0, counter = 0, device = 0;
+      bool made = false;
+      std::string text;
+    };
+    std::vector<Group> groups_;
+    std::size_t used_ = 0;                      // groups_ of the text loaded
+    std::vector<std::pair<uint32_t, uint32_t>> group_of_;  // field number -> (load number, group)
+    uint32_t loads_ = 0;
+    std::vector<std::optional<std::string>> devices_;  // device number -> id (cache)
+    std::vector<char> fields_known_;                   // field number -> numbered here (cache)
+    struct NameHash {
+      using is_transparent = void;
+      std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    };
+    std::unordered_map<std::string, int64_t, NameHash, std::equal_to<>> field_numbers_;  // cache
+    uint64_t generation_ = UINT64_MAX;  // of log_'s names when the caches were filled
+  };
   // The stamps of one entity's records in id (text) order, read alongside the rows of a
   // table (ordered by id too) so an export never holds every stamp at once.
   class EntityStamps {
@@ -110,6 +253,7 @@ class ChangeLog {
   Packed read_packed(std::string_view entity, std::string_view record_id);
   void write_packed(std::string_view entity, std::string_view record_id, const Packed& packed);
 
+  friend class PackedView;
   Database& db_;
   Names devices_;
   Names fields_;

@@ -5,6 +5,7 @@
 // `stamp_devices` and `stamp_fields`. `newest_ms` (the newest wall time, indexed) keeps the
 // "changed after" query of exports an index range. On the benchmark data a record costs about
 // 90 bytes plus 40 of index, where the row per field cost about 140 bytes per field.
+#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <tuple>
@@ -258,6 +259,98 @@ std::map<RecordKey, std::string> ChangeLog::all_packed_stamps() {
   Statement st(db_, "SELECT entity, uuid_text(record), stamps FROM record_stamps");
   while (st.step()) out.emplace(RecordKey{st.column_text(0), st.column_text(1)}, st.column_text(2));
   return out;
+}
+
+void ChangeLog::for_each_packed(
+    const std::function<void(std::string_view, std::string_view, bool, std::string_view)>& fn) {
+  // The record column as stored: a UUID's 16 bytes are not made into text (uuid_text) here.
+  Statement st(db_,
+               "SELECT entity, typeof(record) = 'blob' AND length(record) = 16, record, stamps FROM record_stamps");
+  while (st.step()) {
+    bool uuid = st.column_int(1) != 0;
+    fn(st.column_view(0), st.column_view(2), uuid, st.column_view(3));
+  }
+}
+
+bool ChangeLog::PackedView::load(std::string_view packed) {
+  log_.load_names();
+  if (generation_ != log_.names_generation_) {
+    devices_.clear();
+    fields_known_.clear();
+    field_numbers_.clear();
+    generation_ = log_.names_generation_;
+  }
+  if (++loads_ == 0) {  // wrapped: old marks could look current
+    group_of_.clear();
+    loads_ = 1;
+  }
+  used_ = 0;
+  bool known = true;
+  auto device_known = [&](int64_t no) {
+    auto n = static_cast<std::size_t>(no);
+    if (n < devices_.size() && devices_[n]) return true;
+    auto it = log_.devices_.text.find(no);
+    if (it == log_.devices_.text.end()) return false;
+    if (devices_.size() <= n) devices_.resize(n + 1);
+    devices_[n] = it->second;
+    return true;
+  };
+  auto field_known = [&](int64_t no) {
+    auto n = static_cast<std::size_t>(no);
+    if (n < fields_known_.size() && fields_known_[n]) return true;
+    if (!log_.fields_.text.count(no)) return false;
+    if (fields_known_.size() <= n) fields_known_.resize(n + 1, 0);
+    fields_known_[n] = 1;
+    return true;
+  };
+  bool ok = parse_groups(packed, [&](const Stamp& stamp, std::span<const int64_t> fields) {
+    if (!known) return;
+    if (!device_known(stamp.device)) {
+      known = false;
+      return;
+    }
+    if (used_ == groups_.size()) groups_.emplace_back();
+    Group& g = groups_[used_];
+    g.wall = stamp.wall;
+    g.counter = stamp.counter;
+    g.device = stamp.device;
+    g.made = false;
+    for (int64_t f : fields) {
+      if (!field_known(f)) {
+        known = false;
+        return;
+      }
+      auto n = static_cast<std::size_t>(f);
+      if (group_of_.size() <= n) group_of_.resize(n + 1, {0, 0});
+      group_of_[n] = {loads_, static_cast<uint32_t>(used_)};  // a later group wins, as in parse()
+    }
+    ++used_;
+  });
+  return ok && known;
+}
+
+std::string_view ChangeLog::PackedView::stamp(std::string_view field) {
+  int64_t no = 0;
+  if (auto it = field_numbers_.find(field); it != field_numbers_.end()) {
+    no = it->second;
+  } else {
+    auto found = log_.fields_.number.find(std::string(field));
+    if (found == log_.fields_.number.end()) return {};  // no stored text names this field
+    no = found->second;
+    field_numbers_.emplace(std::string(field), no);
+  }
+  auto n = static_cast<std::size_t>(no);
+  if (n >= group_of_.size() || group_of_[n].first != loads_) return {};
+  Group& g = groups_[group_of_[n].second];
+  if (!g.made) {
+    // As unpack(): HlcStamp{wall, counter, device}.to_string(), without its allocations.
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%015lld:%05u:", static_cast<long long>(g.wall), static_cast<uint32_t>(g.counter));
+    g.text.assign(buf);
+    g.text += *devices_[static_cast<std::size_t>(g.device)];
+    g.made = true;
+  }
+  return g.text;
 }
 
 FieldStamps ChangeLog::unpack_stamps(std::string_view text) {

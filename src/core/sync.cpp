@@ -95,8 +95,13 @@ Json sync_export(CommandContext& ctx, const Json& args) { return run_export(ctx,
 // The limit of stamps from another device: later ones are clamped to it (docs/sync.md).
 int64_t clamp_limit(CommandContext& ctx) { return ctx.clock.now_ms() + HybridClock::kMaxDriftMs; }
 
-Json import_checked(CommandContext& ctx, SyncDocument& doc, bool dry_run) {
-  Json report = import_sync_document(ctx, doc, dry_run);
+// A reader's KnownCheck asking `mirror`.
+KnownCheck known_in(ImportMirror& mirror) {
+  return [&mirror](const IncomingRecord& r) { return mirror.known(r); };
+}
+
+Json import_checked(CommandContext& ctx, SyncDocument& doc, bool dry_run, ImportMirror& mirror) {
+  Json report = import_sync_document(ctx, doc, dry_run, &mirror);
   report["own_file"] = doc.device_id == ctx.clock.device_id();  // our own file: everything is known
   return report;
 }
@@ -111,9 +116,10 @@ Json import_document(CommandContext& ctx, const Json& given, bool dry_run) {
     upgrade_sync_document(upgraded);
     document = &upgraded;
   }
-  SyncDocument doc = read_sync_document(*document, clamp_limit(ctx));
+  ImportMirror mirror(ctx);
+  SyncDocument doc = read_sync_document(*document, clamp_limit(ctx), known_in(mirror));
   doc.version = version;
-  return import_checked(ctx, doc, dry_run);
+  return import_checked(ctx, doc, dry_run, mirror);
 }
 
 Json sync_import(CommandContext& ctx, const Json& args) {
@@ -152,8 +158,9 @@ Json sync_digest(CommandContext& ctx, const Json& args) {
 }  // namespace
 
 Json sync_import_text(CommandContext& ctx, std::string_view text, bool dry_run) {
-  SyncDocument doc = read_sync_text(text, clamp_limit(ctx));
-  return import_checked(ctx, doc, dry_run);
+  ImportMirror mirror(ctx);
+  SyncDocument doc = read_sync_text(text, clamp_limit(ctx), known_in(mirror));
+  return import_checked(ctx, doc, dry_run, mirror);
 }
 
 Json sync_export_to(CommandContext& ctx, const Json& args, const TextSink& sink, int indent) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
@@ -24,7 +25,11 @@ class Report {
     if (lists_[list].size() < kMaxReportEntries) lists_[list].push_back(std::move(entry));
     else truncated_ = true;
   }
-  void count(const char* list) { ++counts_[list]; }
+  void count(const char* list) {
+    // Called once per record known already: no key string is made when the count exists.
+    if (auto it = counts_.find(std::string_view(list)); it != counts_.end()) ++it->second;
+    else ++counts_[list];
+  }
   // Entries gathered elsewhere (the first of `total`).
   void add_gathered(const char* list, const std::vector<Json>& entries, std::size_t total) {
     counts_[list] += static_cast<int64_t>(total);
@@ -53,59 +58,119 @@ class Report {
   }
 
  private:
-  std::map<std::string, int64_t> counts_;
+  std::map<std::string, int64_t, std::less<>> counts_;
   std::map<std::string, Json> lists_;
   bool truncated_ = false;
 };
 
 // The field stamps as they stand during the import: those stored before it kept packed (a
-// short text per record; unpacked when asked), those the import changed read back from the
-// database.
+// short text per record, all in one buffer; unpacked when asked), those the import changed
+// read back from the database.
 class StampMirror {
  public:
-  explicit StampMirror(ChangeLog& changes) : changes_(changes), packed_(changes.all_packed_stamps()) {}
-  std::optional<FieldStamps> find(const RecordKey& key) {
-    if (changed_.count(key)) {
-      FieldStamps stamps = changes_.record_stamps(key.first, key.second);
+  explicit StampMirror(ChangeLog& changes) : changes_(changes), view_(changes) {
+    changes.for_each_packed([&](std::string_view entity, std::string_view id, bool uuid, std::string_view stamps) {
+      // A text fits 32 bits: SQLite's longest text is 10^9 bytes (SQLITE_MAX_LENGTH).
+      Entry entry{arena_.size(), static_cast<uint32_t>(stamps.size()), false};
+      auto added = uuid ? records_.insert_uuid(entity, reinterpret_cast<const unsigned char*>(id.data()), entry)
+                        : records_.insert(entity, id, entry);
+      if (added.second) arena_.append(stamps);  // the first row of a record counts, as before
+    });
+  }
+  std::optional<FieldStamps> find(const std::string& entity, const std::string& id) {
+    const Entry* entry = records_.find(entity, id);
+    if (entry && entry->changed) {
+      FieldStamps stamps = changes_.record_stamps(entity, id);
       if (stamps.empty()) return std::nullopt;
       return stamps;
     }
-    auto it = packed_.find(key);
-    if (it == packed_.end()) return std::nullopt;
-    return changes_.unpack_stamps(it->second);
+    if (!entry || entry->size == kNoText) return std::nullopt;
+    return changes_.unpack_stamps(packed(*entry));
   }
-  FieldStamps get(const RecordKey& key) { return find(key).value_or(FieldStamps{}); }
+  FieldStamps get(const std::string& entity, const std::string& id) { return find(entity, id).value_or(FieldStamps{}); }
   // The record's stamps changed in the database.
-  void changed(const RecordKey& key) {
-    packed_.erase(key);
-    changed_.insert(key);
+  void changed(const std::string& entity, const std::string& id) {
+    Entry& entry = *records_.insert(entity, id, Entry{0, kNoText, true}).first;
+    entry.changed = true;
+  }
+  // True when the record's stamps as stored before the import (and not changed since) hold,
+  // for every stamp of `fields` later than `floor`, the same or a later stamp: find() would
+  // then give stamps no field of `fields` is newer than. False whenever that is not certain
+  // (the caller then takes find()'s way). Reads the stored text in place.
+  template <class Fields>
+  bool knows_all(const std::string& entity, const std::string& id, const Fields& fields, std::string_view floor) {
+    const Entry* entry = records_.find(entity, id);
+    if (!entry || entry->changed || entry->size == kNoText || !view_.load(packed(*entry))) return false;
+    for (const auto& [name, field] : fields) {
+      std::string_view stamp = field.stamp;
+      if (stamp.empty() || stamp <= floor) continue;
+      std::string_view local = view_.stamp(name);
+      if (local.empty() || stamp > local) return false;
+    }
+    return true;
   }
 
  private:
+  struct Entry {
+    uint64_t offset = 0;
+    uint32_t size = kNoText;  // kNoText: no stamps stored before the import
+    bool changed = false;     // changed by the import: read from the database
+  };
+  static constexpr uint32_t kNoText = UINT32_MAX;
+  std::string_view packed(const Entry& entry) const { return std::string_view(arena_).substr(entry.offset, entry.size); }
   ChangeLog& changes_;
-  std::map<RecordKey, std::string> packed_;
-  std::set<RecordKey> changed_;
+  ChangeLog::PackedView view_;
+  RecordTable<Entry> records_;
+  std::string arena_;
 };
+
+}  // namespace
+
+struct ImportMirror::Parts {
+  explicit Parts(CommandContext& ctx) : stamps(ctx.changes) {
+    Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
+    while (tombs.step()) *tombstones.insert(tombs.column_view(0), tombs.column_view(1)).first = tombs.column_text(2);
+  }
+  StampMirror stamps;                    // the field stamps
+  RecordTable<std::string> tombstones;   // mirror of tombstones
+
+  // The record's tombstone stamp, "" when it has none; valid until a tombstone is added.
+  const std::string& tombstone_of(const std::string& entity, const std::string& id) {
+    static const std::string none;
+    const std::string* stamp = tombstones.find(entity, id);
+    return stamp ? *stamp : none;
+  }
+};
+
+ImportMirror::ImportMirror(CommandContext& ctx) : parts_(std::make_unique<Parts>(ctx)) {}
+ImportMirror::~ImportMirror() = default;
+
+bool ImportMirror::known(const IncomingRecord& r) {
+  return parts_->stamps.knows_all(r.entity->name, r.id, r.fields, parts_->tombstone_of(r.entity->name, r.id));
+}
+
+namespace {
 
 Json stamp_or_null(const std::string& stamp) { return stamp.empty() ? Json(nullptr) : Json(stamp); }
 
 class Importer {
  public:
-  Importer(CommandContext& ctx, SyncDocument& doc) : ctx_(ctx), doc_(doc), stamps_(ctx.changes) {
-    for (const auto& r : doc_.records) in_file_.insert({r.entity->name, r.id});
-    // Read once: most records of a file are usually known already and need no row read.
-    Statement tombs(ctx.db, "SELECT entity, record_id, stamp FROM tombstones");
-    while (tombs.step()) tombstones_[{tombs.column_text(0), tombs.column_text(1)}] = tombs.column_text(2);
-  }
+  // The mirror (stamps and tombstones, read once: most records of a file are usually known
+  // already and need no row read) is the one the document was read with.
+  Importer(CommandContext& ctx, SyncDocument& doc, ImportMirror& mirror)
+      : ctx_(ctx), doc_(doc), mirror_(mirror.parts()), stamps_(mirror_.stamps), tombstones_(mirror_.tombstones) {}
 
   // Contract: runs every phase in order; the caller's transaction makes it all-or-nothing.
   Json run(bool dry_run) {
     clamp_and_observe();
     merge_tombstones();
-    // Records are read again one at a time (doc_.load), entity by entity.
+    // Records are read again one at a time (doc_.load), entity by entity; those the reader
+    // found known are not.
     for (const auto& e : sync_entities()) {
       for (std::size_t i = 0; i < doc_.records.size(); ++i) {
-        if (doc_.records[i].entity == &e) apply_record(doc_.load(i));
+        if (doc_.records[i].entity != &e) continue;
+        if (doc_.records[i].known) report_.count("skipped");
+        else apply_record(doc_.load(i));
       }
     }
     apply_deletes();
@@ -126,19 +191,27 @@ class Importer {
   CommandContext& ctx_;
   SyncDocument& doc_;
   Report report_;
-  std::set<RecordKey> in_file_;
+  std::optional<RecordTable<char>> in_file_;  // the records of the file, made when first asked
   std::set<RecordKey> touched_;  // rows whose derived columns need recomputing
   std::set<RecordKey> seen_;     // records whose state changed here (forwarded by later exports)
-  StampMirror stamps_;                                              // the field stamps
-  std::map<RecordKey, std::string> tombstones_;                     // mirror of tombstones
+  ImportMirror::Parts& mirror_;
+  StampMirror& stamps_;                    // the field stamps
+  RecordTable<std::string>& tombstones_;   // mirror of tombstones
 
-  std::string tombstone_of(const std::string& entity, const std::string& id) const {
-    auto it = tombstones_.find({entity, id});
-    return it == tombstones_.end() ? std::string() : it->second;
+  const std::string& tombstone_of(const std::string& entity, const std::string& id) {
+    return mirror_.tombstone_of(entity, id);
+  }
+  bool in_file(const std::string& entity, const std::string& id) {
+    if (!in_file_) {
+      in_file_.emplace();
+      in_file_->reserve(doc_.records.size());
+      for (const auto& r : doc_.records) in_file_->insert(r.entity->name, r.id);
+    }
+    return in_file_->find(entity, id) != nullptr;
   }
   void set_stamps(const std::string& entity, const std::string& id, const FieldStamps& stamps) {
     ctx_.changes.set_stamps(entity, id, stamps);
-    stamps_.changed({entity, id});
+    stamps_.changed(entity, id);
   }
 
   enum class Target { alive, deleted, unknown };
@@ -174,7 +247,7 @@ class Importer {
         continue;
       }
       ctx_.changes.merge_tombstone(t.entity->name, t.id, t.stamp);
-      tombstones_[{t.entity->name, t.id}] = t.stamp;
+      *tombstones_.insert(t.entity->name, t.id).first = t.stamp;
       seen_.insert({t.entity->name, t.id});
     }
   }
@@ -183,7 +256,7 @@ class Importer {
     const SyncEntity* e = find_sync_entity(entity);
     if (e && row_exists(ctx_.db, *e, id)) return Target::alive;
     if (!tombstone_of(entity, id).empty()) return Target::deleted;
-    if (file_counts && in_file_.count({entity, id})) return Target::alive;
+    if (file_counts && in_file(entity, id)) return Target::alive;
     return Target::unknown;
   }
 
@@ -260,9 +333,14 @@ class Importer {
 
   void apply_record(const IncomingRecord& r) {
     const SyncEntity& e = *r.entity;
-    std::string tombstone = tombstone_of(e.name, r.id);
+    const std::string& tombstone = tombstone_of(e.name, r.id);
+    // The usual case of a file this device mostly knows, without making maps of the stamps.
+    if (stamps_.knows_all(e.name, r.id, r.fields, tombstone)) {
+      report_.count("skipped");
+      return;
+    }
     auto incoming_stamps = stamps_of(r);
-    auto known = stamps_.find({e.name, r.id});
+    auto known = stamps_.find(e.name, r.id);
     if (known && !has_newer(incoming_stamps, *known, tombstone)) {
       report_.count("skipped");  // everything in it is known here already
       return;
@@ -294,7 +372,7 @@ class Importer {
       report_.add("added", {{"entity", e.name}, {"id", r.id}});
       return;
     }
-    auto local_stamps = stamps_.get({e.name, r.id});
+    auto local_stamps = stamps_.get(e.name, r.id);
     Json row = *local;
     std::vector<std::string> newer;  // fields whose incoming stamp wins
     for (const auto& [name, stamp] : incoming_stamps) {
@@ -339,7 +417,7 @@ class Importer {
   void remove_row(const SyncEntity& e, const Json& row) {
     const std::string& id = row["id"].get_ref<const std::string&>();
     ctx_.changes.drop_stamps(e.name, id);
-    stamps_.changed({e.name, id});
+    stamps_.changed(e.name, id);
     delete_sync_row(ctx_.db, e, row);
     refresh_derived(ctx_.db, ctx_.changes, e, row, true);
     touched_.erase({e.name, id});
@@ -357,7 +435,7 @@ class Importer {
       st.bind(1, e.name);
       while (st.step()) candidates.push_back({st.column_text(0), st.column_text(1)});
       for (const auto& [id, tombstone] : candidates) {
-        auto stamps = stamps_.get({e.name, id});
+        auto stamps = stamps_.get(e.name, id);
         if (written_whole_after(e, stamps, tombstone)) continue;
         auto row = read_row(ctx_.db, e, id);
         if (!row) continue;
@@ -441,12 +519,14 @@ class Importer {
 
 }  // namespace
 
-Json import_sync_document(CommandContext& ctx, SyncDocument& doc, bool dry_run) {
+Json import_sync_document(CommandContext& ctx, SyncDocument& doc, bool dry_run, ImportMirror* mirror) {
   // References are settled before the end, so foreign keys are checked at the end too.
   ctx.db.exec("PRAGMA defer_foreign_keys = ON");
   ctx.db.exec("SAVEPOINT sync_import");
   try {
-    Json report = Importer(ctx, doc).run(dry_run);
+    std::optional<ImportMirror> own;
+    if (!mirror) mirror = &own.emplace(ctx);
+    Json report = Importer(ctx, doc, *mirror).run(dry_run);
     if (dry_run) ctx.db.exec("ROLLBACK TO sync_import");
     ctx.db.exec("RELEASE sync_import");
     return report;

@@ -581,6 +581,65 @@ TEST_CASE("exported documents satisfy assets/sync-format.schema.json, and the sc
   CHECK(schema_problem(schema, schema, broken, "") == ": missing clock");
 }
 
+TEST_CASE("a record known here but for one newer field is updated, not skipped as known") {
+  Device a, b(kHour);
+  Json lead = a.call("lead.create", {{"name", "Bilinen"}, {"city", "Sivas"}, {"notes", "ilk"}});
+  a.call("lead.create", {{"name", "Öteki"}});
+  send(a, b);
+  a.clock.advance_ms(2 * kHour);
+  a.call("lead.update", {{"id", lead["id"]}, {"notes", "yeni"}});
+  Json report = send(a, b);
+  CHECK(report["counts"]["updated"] == 1);
+  CHECK(report["counts"]["skipped"] == 1);  // the other lead
+  REQUIRE(report["updated"].size() == 1);
+  CHECK(report["updated"][0]["fields"] == Json::array({"notes"}));
+  CHECK(b.call("lead.get", {{"id", lead["id"]}})["notes"] == "yeni");
+  CHECK(b.call("lead.get", {{"id", lead["id"]}})["city"] == "Sivas");
+  CHECK(a.digest() == b.digest());
+  // Now everything in the file is known: skipped, nothing changes.
+  std::string before = b.digest();
+  Json again = send(a, b);
+  CHECK(again["counts"]["updated"] == 0);
+  CHECK(again["counts"]["skipped"] == 2);
+  CHECK(b.digest() == before);
+}
+
+TEST_CASE("an incoming field newer than the local one but not than the record's tombstone is not taken") {
+  Device a, b(kHour);
+  std::string id = a.call("lead.create", {{"name", "Silinen"}, {"notes", "eski"}})["id"];
+  send(a, b);
+  a.clock.advance_ms(2 * kHour);
+  a.call("lead.update", {{"id", id}, {"notes", "ara"}});
+  Json doc = a.export_doc();
+  std::string edit_stamp;
+  for (const auto& r : doc["records"]) {
+    if (r["id"] == id) edit_stamp = field_stamps_of(r)["notes"];
+  }
+  auto edit = HlcStamp::parse(edit_stamp);
+  REQUIRE(edit.has_value());
+  // A file carrying the record and, from a third device, a later tombstone for it.
+  auto with_tombstone = [&](int64_t delta_ms) {
+    Json d = doc;
+    d["tombstones"].push_back(
+        {{"entity", "lead"}, {"id", id}, {"stamp", HlcStamp{edit->wall_ms + delta_ms, 0, "cihaz-3"}.to_string()}});
+    return d;
+  };
+  SUBCASE("the tombstone is later than the edit: the edit is neither taken nor reported") {
+    Json report = b.import_doc(with_tombstone(1000));
+    CHECK(report["counts"]["updated"] == 0);
+    CHECK(report["replaced"].empty());
+    CHECK(report["counts"]["deleted"] == 1);
+    CHECK(report["discarded"].empty());
+  }
+  SUBCASE("the edit is later than the tombstone: taken, then discarded with the record's delete") {
+    Json report = b.import_doc(with_tombstone(-1000));
+    CHECK(report["counts"]["updated"] == 1);
+    CHECK(report["counts"]["deleted"] == 1);
+    CHECK(entry_about(report["discarded"], "notes").is_object());
+  }
+  CHECK(error_code(b.core->call("lead.get", {{"id", id}})) == "not_found");
+}
+
 TEST_CASE("a dry run that numbered a new device leaves no trace in the packed stamps") {
   // Device numbers given during a dry run are rolled back; a later import must not reuse them
   // for another device's stamps from a stale cache.
