@@ -108,17 +108,9 @@ Json import_checked(CommandContext& ctx, SyncDocument& doc, bool dry_run, Import
 
 // A document given as a JSON tree (small: it came as a command argument).
 Json import_document(CommandContext& ctx, const Json& given, bool dry_run) {
-  Json upgraded;  // a copy, only when an older version must be upgraded
-  const Json* document = &given;
-  int version = check_sync_version(given);
-  if (version == 0) {
-    upgraded = given;
-    upgrade_sync_document(upgraded);
-    document = &upgraded;
-  }
+  check_sync_version(given);
   ImportMirror mirror(ctx);
-  SyncDocument doc = read_sync_document(*document, clamp_limit(ctx), known_in(mirror));
-  doc.version = version;
+  SyncDocument doc = read_sync_document(given, clamp_limit(ctx), known_in(mirror));
   return import_checked(ctx, doc, dry_run, mirror);
 }
 

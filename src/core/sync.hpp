@@ -55,7 +55,7 @@ namespace kervan {
 
 // The format this build writes; documents with a higher version are refused, older ones read
 // (version 2: a record is {entity, id, stamp, stamps, values}; version 1: {entity, id, fields}
-// with {value, stamp} per field; version 0: [value, stamp] pairs, upgraded to version 1).
+// with {value, stamp} per field; version 0, a draft before the first release, is refused).
 inline constexpr const char* kSyncFormatName = "kervan-sync";
 inline constexpr int kSyncFormatVersion = 2;
 

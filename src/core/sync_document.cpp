@@ -234,7 +234,7 @@ IncomingRecord read_record_v2(const Json& item, const std::string& pointer) {
   return r;
 }
 
-// A record of format version 1 (or 0, upgraded): {entity, id, fields: {name: {value, stamp}}}.
+// A record of format version 1: {entity, id, fields: {name: {value, stamp}}}.
 IncomingRecord read_record_v1(const Json& item, const std::string& pointer) {
   IncomingRecord r;
   r.entity = &entity_of(item, {"entity", "id", "fields"}, "record {entity, id, fields}", pointer);
@@ -278,42 +278,28 @@ IncomingRecord read_record(const Json& item, const std::string& pointer, int ver
   return version >= 2 ? read_record_v2(item, pointer) : read_record_v1(item, pointer);
 }
 
-// A SAX pass that stops at the first array or object nested deeper than the limit, so a hostile
-// file cannot make the DOM (built and destroyed recursively) exhaust the stack.
-struct DepthCheck : nlohmann::json_sax<Json> {
-  int depth = 0;
-  bool too_deep = false;
-  std::size_t error_byte = 0;  // where the text stopped being JSON (0: it did not)
-  bool open() {
-    too_deep = ++depth > kMaxDepth;
-    return !too_deep;
-  }
-  bool close() { return --depth, true; }
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return open(); }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return close(); }
-  bool start_array(std::size_t) override { return open(); }
-  bool end_array() override { return close(); }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
-    error_byte = std::max<std::size_t>(position, 1);
-    return false;
-  }
-};
-
 // Refuses text that is not JSON or nests too deep, with the place of the first problem as a
-// parser reports it. Returns when the text is fine.
+// parser reports it. Returns when the text is fine. The parser keeps nothing (its callback
+// drops every value), so a hostile file never becomes a tree, whose building and destruction
+// are recursive and could exhaust the stack; the callback notes the first array or object
+// nested deeper than the limit. (The library's own parser, not a second one just for this
+// check: the download carries one.)
 void check_json_text(std::string_view text) {
-  DepthCheck check;
-  Json::sax_parse(text, &check);
-  if (check.too_deep) refuse("too_deep", "The file nests deeper than " + std::to_string(kMaxDepth) + " levels", "");
-  if (check.error_byte) refuse("invalid_json", "The file is not valid JSON near byte " + std::to_string(check.error_byte), "");
+  bool too_deep = false;
+  auto keep_nothing = [&](int depth, nlohmann::detail::parse_event_t event, Json&) {
+    if (depth >= kMaxDepth && (event == nlohmann::detail::parse_event_t::object_start ||
+                               event == nlohmann::detail::parse_event_t::array_start)) {
+      too_deep = true;
+    }
+    return false;
+  };
+  try {
+    (void)Json::parse(text, keep_nothing);
+  } catch (const Json::parse_error& e) {
+    if (too_deep) refuse("too_deep", "The file nests deeper than " + std::to_string(kMaxDepth) + " levels", "");
+    refuse("invalid_json", "The file is not valid JSON near byte " + std::to_string(std::max<std::size_t>(e.byte, 1)), "");
+  }
+  if (too_deep) refuse("too_deep", "The file nests deeper than " + std::to_string(kMaxDepth) + " levels", "");
 }
 
 }  // namespace
@@ -351,28 +337,17 @@ int check_sync_version(const Json& doc) {
     refuse("wrong_type", "version must be a whole number", "/version");
   }
   int64_t v = version.get<int64_t>();
+  if (v == 0) {
+    refuse("unsupported_version",
+           "The file has sync format version 0, a draft from before the first release that Kervan no longer "
+           "reads; export it again from an up-to-date Kervan",
+           "/version");
+  }
   if (v > kSyncFormatVersion) {
     refuse("unsupported_version",
            "The file has sync format version " + std::to_string(v) + ", newer than this Kervan reads (" +
                std::to_string(kSyncFormatVersion) + "); update Kervan on this device to import it",
            "/version");
-  }
-  return static_cast<int>(v);
-}
-
-int upgrade_sync_document(Json& doc) {
-  int v = check_sync_version(doc);
-  if (v == 0) {
-    // 0 -> 1: fields were [value, stamp] pairs; they became {"value": ..., "stamp": ...}.
-    if (doc.contains("records") && doc["records"].is_array()) {
-      for (auto& record : doc["records"]) {
-        if (!record.is_object() || !record.contains("fields") || !record["fields"].is_object()) continue;
-        for (auto& [name, entry] : record["fields"].items()) {
-          if (entry.is_array() && entry.size() == 2) entry = Json{{"value", entry[0]}, {"stamp", entry[1]}};
-        }
-      }
-    }
-    doc["version"] = 1;
   }
   return static_cast<int>(v);
 }
@@ -552,8 +527,8 @@ std::vector<Span> array_items(std::string_view t, std::size_t at, std::size_t en
   }
 }
 
-// One value of the text, parsed alone (a v0 record upgraded).
-std::shared_ptr<const Json> parse_span(std::string_view t, Span s, bool upgrade_record) {
+// One value of the text, parsed alone.
+std::shared_ptr<const Json> parse_span(std::string_view t, Span s) {
   auto value = std::make_shared<Json>();
   std::string_view span = t.substr(s.begin, s.end - s.begin);
   if (!parse_plain_json(span, *value)) {
@@ -561,11 +536,6 @@ std::shared_ptr<const Json> parse_span(std::string_view t, Span s, bool upgrade_
       *value = Json::parse(span);
     } catch (const Json::parse_error&) {
       refuse_broken_text(t);
-    }
-  }
-  if (upgrade_record && value->is_object() && value->contains("fields") && (*value)["fields"].is_object()) {
-    for (auto& [name, entry] : (*value)["fields"].items()) {
-      if (entry.is_array() && entry.size() == 2) entry = Json{{"value", entry[0]}, {"stamp", entry[1]}};
     }
   }
   return value;
@@ -789,12 +759,11 @@ SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms, const
   SyncDocument out;
   out.clamp_limit_ms = clamp_limit_ms;
   read_header(skeleton, out);
-  bool upgrade = version == 0;
-  auto items = [text, upgrade](const std::vector<Span>& spans) -> Element {
+  auto items = [text](const std::vector<Span>& spans) -> Element {
     auto shared = std::make_shared<const std::vector<Span>>(spans);
-    return [text, upgrade, shared](std::size_t n) { return parse_span(text, (*shared)[n], upgrade); };
+    return [text, shared](std::size_t n) { return parse_span(text, (*shared)[n]); };
   };
-  read_records(out, records_listed ? record_items.size() : 0, items(record_items), std::max(version, 1), known);
+  read_records(out, records_listed ? record_items.size() : 0, items(record_items), version, known);
   read_tombstones(out, skeleton, tombstones_listed ? tombstone_items.size() : 0, items(tombstone_items));
   out.version = version;
   return out;

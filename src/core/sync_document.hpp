@@ -68,14 +68,11 @@ struct SyncDocument {
 // Parses JSON text (refusing deep nesting and malformed text, naming the byte offset).
 Json parse_sync_text(std::string_view text);
 
-// Upgrades a version 0 document (the pre-release draft in which each field was a [value, stamp]
-// pair) to version 1, in place, and returns the version it had; refuses a newer one than this
-// build reads. Versions 1 and 2 are read as they are (read_sync_document).
-int upgrade_sync_document(Json& doc);
-// The format version of a document (checking its format name); refuses a newer one.
+// The format version of a document (checking its format name): 1 or 2. Refuses a newer one,
+// and 0 (a draft from before the first release, with [value, stamp] pairs).
 int check_sync_version(const Json& doc);
 
-// Checks the whole (upgraded) document: structure, types, entities, fields, ids, stamps and
+// Checks the whole document (version 1 or 2): structure, types, entities, fields, ids, stamps and
 // domain rules. Throws CommandError naming the place. The result points into `doc`, which
 // must outlive it. Stamps later than `clamp_limit_ms` are clamped (see SyncDocument).
 SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms, const KnownCheck& known = {});
@@ -83,8 +80,7 @@ SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms, const K
 // The same from a file's JSON text (which must outlive the result), without building the whole
 // tree: the text is checked as parse_sync_text does (UTF-8, nesting, syntax, with the same
 // refusals), its top level is split into members and list items, and each record is parsed
-// alone, checked and dropped; load() parses it again. Any version is read (upgraded per
-// record); the result's version is the file's.
+// alone, checked and dropped; load() parses it again. The result's version is the file's.
 SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms, const KnownCheck& known = {});
 
 // Parses the JSON a sync file is made of (objects, lists, strings, whole numbers of up to 18
