@@ -58,22 +58,33 @@ std::string derived_uuid(std::string_view name) {
   return format_uuid(hi, lo);
 }
 
-bool is_uuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+namespace {
+// 0-15 for a lowercase hex digit, 16 for anything else.
+struct HexDigits {
+  unsigned char value[256];
+  constexpr HexDigits() : value() {
+    for (int c = 0; c < 256; ++c) value[c] = 16;
+    for (int c = '0'; c <= '9'; ++c) value[c] = static_cast<unsigned char>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) value[c] = static_cast<unsigned char>(c - 'a' + 10);
   }
-  return true;
+};
+constexpr HexDigits kHex;
+constexpr std::size_t kUuidDigits[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
+                                         19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
+}  // namespace
+
+bool is_uuid(std::string_view text) {
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return false;
+  unsigned bad = 0;
+  for (std::size_t i : kUuidDigits) bad |= kHex.value[static_cast<unsigned char>(text[i])];
+  return bad < 16;
 }
 
 bool uuid_bytes(std::string_view text, unsigned char (&out)[16]) {
   if (!is_uuid(text)) return false;
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < text.size(); i += text[i] == '-' ? 1 : 2) {
-    if (text[i] != '-') out[n++] = static_cast<unsigned char>(nibble(text[i]) * 16 + nibble(text[i + 1]));
+  for (std::size_t n = 0; n < 16; ++n) {
+    out[n] = static_cast<unsigned char>(kHex.value[static_cast<unsigned char>(text[kUuidDigits[2 * n]])] * 16 +
+                                        kHex.value[static_cast<unsigned char>(text[kUuidDigits[2 * n + 1]])]);
   }
   return true;
 }

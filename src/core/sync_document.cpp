@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "core/change_log.hpp"
@@ -55,7 +56,7 @@ const std::string& string_at(const Json& v, const std::string& pointer, std::siz
   return s;
 }
 
-std::string stamp_at(const Json& v, const std::string& pointer) {
+const std::string& stamp_at(const Json& v, const std::string& pointer) {
   const std::string& s = string_at(v, pointer, 200);
   if (!is_stamp_text(s)) refuse("invalid_stamp", "Not a clock stamp like 001795683600000:00000:<device id>", pointer);
   return s;
@@ -135,7 +136,7 @@ void check_domain(const IncomingRecord& r, bool values_object) {
   };
   for (const auto& a : kAllowed) {
     if (a.entity != entity) continue;
-    const std::string& v = r.fields.at(std::string(a.field)).value->get_ref<const std::string&>();
+    const std::string& v = r.fields.at(a.field).value->get_ref<const std::string&>();
     if (std::find(a.values.begin(), a.values.end(), v) == a.values.end()) {
       refuse("invalid_value", "\"" + std::string(text::cut(v, 60)) + "\" is not allowed for " + std::string(a.field),
              where(std::string(a.field)));
@@ -143,11 +144,11 @@ void check_domain(const IncomingRecord& r, bool values_object) {
   }
   for (const auto& range : kRanges) {
     if (range.entity != entity) continue;
-    int64_t v = r.fields.at(std::string(range.field)).value->get<int64_t>();
+    int64_t v = r.fields.at(range.field).value->get<int64_t>();
     if (v < range.min || v > range.max) refuse("out_of_range", "The number is out of range", where(std::string(range.field)));
   }
   for (const auto& [e, field] : kNonEmpty) {
-    if (e == entity && r.fields.at(std::string(field)).value->get_ref<const std::string&>().empty()) {
+    if (e == entity && r.fields.at(field).value->get_ref<const std::string&>().empty()) {
       refuse("required", "The field " + std::string(field) + " cannot be empty", where(std::string(field)));
     }
   }
@@ -189,8 +190,9 @@ IncomingRecord read_record_v2(const Json& item, const std::string& pointer) {
   r.entity = &entity_of(item, {"entity", "id", "stamp", "stamps", "values"}, "record {entity, id, stamp, stamps, values}",
                         pointer);
   r.pointer = pointer;
+  r.fields.reset(*r.entity);
   r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
-  std::string common;  // the record's stamp: of every field carried and not named in "stamps"
+  std::string_view common;  // the record's stamp: of every field carried and not named in "stamps"
   if (auto stamp = item.find("stamp"); stamp != item.end() && !stamp->is_null()) {
     common = stamp_at(*stamp, pointer + "/stamp");
   }
@@ -202,7 +204,7 @@ IncomingRecord read_record_v2(const Json& item, const std::string& pointer) {
     if (f) {
       try {
         check_value(*f, value, unnamed);
-        r.fields[name] = IncomingField{&value, common};
+        r.fields.set(*f, IncomingField{&value, common});
         continue;
       } catch (const CommandError&) {
         // refused below, naming the place
@@ -215,20 +217,20 @@ IncomingRecord read_record_v2(const Json& item, const std::string& pointer) {
   if (auto stamps = item.find("stamps"); stamps != item.end()) {
     if (!stamps->is_object()) refuse("wrong_type", "stamps must be an object", pointer + "/stamps");
     for (const auto& [name, stamp] : stamps->items()) {
-      auto field = r.fields.find(name);
-      if (field == r.fields.end()) {
+      IncomingField* field = r.fields.find(name);
+      if (!field) {
         std::string at = pointer + "/stamps/" + pointer_key(name);
         if (!r.entity->field(name)) {
           refuse("unknown_field", "A " + r.entity->name + " has no field \"" + std::string(text::cut(name, 60)) + "\"", at);
         }
         refuse("invalid_value", "A stamp for a field that is not in values", at);
       }
-      field->second.stamp = stamp.is_null() ? std::string() : stamp_at(stamp, pointer + "/stamps/" + pointer_key(name));
+      field->stamp = stamp.is_null() ? std::string_view() : stamp_at(stamp, pointer + "/stamps/" + pointer_key(name));
     }
   }
   // The fields left out were never written and hold their kind's empty value.
   for (const auto& f : r.entity->fields) {
-    if (!r.fields.count(f.name)) r.fields[f.name] = IncomingField{&empty_sync_value(f.kind), std::string()};
+    if (!r.fields.has(f.name)) r.fields.set(f, IncomingField{&empty_sync_value(f.kind), {}});
   }
   check_domain(r, true);
   return r;
@@ -239,6 +241,7 @@ IncomingRecord read_record_v1(const Json& item, const std::string& pointer) {
   IncomingRecord r;
   r.entity = &entity_of(item, {"entity", "id", "fields"}, "record {entity, id, fields}", pointer);
   r.pointer = pointer;
+  r.fields.reset(*r.entity);
   const std::string& entity = r.entity->name;
   r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
   const Json& fields = member(item, "fields", pointer);
@@ -251,7 +254,7 @@ IncomingRecord read_record_v1(const Json& item, const std::string& pointer) {
       if (value != entry.end() && stamp != entry.end()) {
         try {
           check_value(*f, *value, unnamed);
-          r.fields[name] = IncomingField{&*value, stamp->is_null() ? std::string() : stamp_at(*stamp, unnamed)};
+          r.fields.set(*f, IncomingField{&*value, stamp->is_null() ? std::string_view() : stamp_at(*stamp, unnamed)});
           continue;
         } catch (const CommandError&) {
           // refused below, naming the place
@@ -265,10 +268,10 @@ IncomingRecord read_record_v1(const Json& item, const std::string& pointer) {
     const Json& value = member(entry, "value", at);
     check_value(*f, value, at + "/value");
     const Json& stamp = member(entry, "stamp", at);
-    r.fields[name] = IncomingField{&value, stamp.is_null() ? std::string() : stamp_at(stamp, at + "/stamp")};
+    r.fields.set(*f, IncomingField{&value, stamp.is_null() ? std::string_view() : stamp_at(stamp, at + "/stamp")});
   }
   for (const auto& f : r.entity->fields) {
-    if (!r.fields.count(f.name)) refuse("missing_field", "The field \"" + f.name + "\" is missing", pointer + "/fields");
+    if (!r.fields.has(f.name)) refuse("missing_field", "The field \"" + f.name + "\" is missing", pointer + "/fields");
   }
   check_domain(r, false);
   return r;
@@ -371,57 +374,58 @@ void read_header(const Json& doc, SyncDocument& out) {
   if (!member(doc, "records", "").is_array()) refuse("wrong_type", "records must be a list", "/records");
 }
 
-// Stamps later than the limit become the limit (kept counter and device).
-void clamp_record(IncomingRecord& r, SyncDocument* out) {
-  int64_t limit = out->clamp_limit_ms;
-  for (auto& [name, field] : r.fields) {
-    if (field.stamp.empty()) continue;
-    auto parsed = HlcStamp::parse(field.stamp);
+// Stamps later than the limit become the limit (kept counter and device), kept in
+// r.owned_stamps. With `out`, they are reported there and out->newest follows the record.
+void clamp_record(IncomingRecord& r, int64_t limit, SyncDocument* out) {
+  std::string_view fine;  // the last stamp found within the limit: most fields share one
+  for (const auto& [name, field] : r.fields) {
+    std::string_view stamp = field.stamp;
+    if (stamp.empty() || (stamp.data() == fine.data() && stamp.size() == fine.size())) continue;
+    auto parsed = HlcStamp::parse(stamp);
     if (parsed && parsed->wall_ms > limit) {
-      std::string clamped = HlcStamp{limit, parsed->counter, parsed->device}.to_string();
-      if (out->clamped.size() < kMaxReportEntries) {
-        out->clamped.push_back(
-            Json{{"entity", r.entity->name}, {"id", r.id}, {"stamp", field.stamp}, {"clamped_to", clamped}, {"field", name}});
+      const std::string& clamped = r.owned_stamps.emplace_back(HlcStamp{limit, parsed->counter, parsed->device}.to_string());
+      if (out) {
+        if (out->clamped.size() < kMaxReportEntries) {
+          out->clamped.push_back(
+              Json{{"entity", r.entity->name}, {"id", r.id}, {"stamp", stamp}, {"clamped_to", clamped}, {"field", name}});
+        }
+        ++out->clamped_count;
       }
-      ++out->clamped_count;
-      field.stamp = clamped;
+      r.fields.find(name)->stamp = clamped;
+      stamp = clamped;
+    } else {
+      fine = stamp;
     }
-    out->newest = std::max(out->newest, field.stamp);
+    if (out && stamp > out->newest) out->newest = std::string(stamp);
   }
 }
 
-using Element = std::function<std::shared_ptr<const Json>(std::size_t)>;
+// Reads record i of the document: checked, its stamps as in the file (not clamped).
+using RecordReader = std::function<IncomingRecord(std::size_t)>;
 
 // Checks every record (one at a time), lists them and sets up load().
-void read_records(SyncDocument& out, std::size_t count, const Element& element, int version, const KnownCheck& known) {
-  std::unordered_set<std::string> seen;  // entity name, a newline, id (hashed: 420k records at 100k)
+void read_records(SyncDocument& out, std::size_t count, const RecordReader& reader, const KnownCheck& known) {
+  RecordTable<char> seen;  // by entity and the id's 16 bytes (420k records at 100k)
   seen.reserve(count);
   out.records.reserve(count);
+  int64_t limit = out.clamp_limit_ms;
   for (std::size_t i = 0; i < count; ++i) {
-    std::string pointer = "/records/" + std::to_string(i);
-    auto item = element(i);
-    IncomingRecord r = read_record(*item, pointer, version);
-    if (!seen.insert(r.entity->name + '\n' + r.id).second) {
-      refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", pointer + "/id");
+    IncomingRecord r = reader(i);
+    if (!seen.insert(r.entity->name, r.id).second) {
+      refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", r.pointer + "/id");
     }
-    clamp_record(r, &out);
+    clamp_record(r, limit, &out);
     bool is_known = known && known(r);
     out.records.push_back({r.entity, std::move(r.id), is_known});
   }
-  int64_t limit = out.clamp_limit_ms;
-  out.load = [element, limit, version](std::size_t i) {
-    auto item = element(i);
-    IncomingRecord r = read_record(*item, "/records/" + std::to_string(i), version);
-    r.holder = std::move(item);
-    // Clamped again as the first reading did (which reported it).
-    for (auto& [name, field] : r.fields) {
-      if (field.stamp.empty()) continue;
-      auto parsed = HlcStamp::parse(field.stamp);
-      if (parsed && parsed->wall_ms > limit) field.stamp = HlcStamp{limit, parsed->counter, parsed->device}.to_string();
-    }
+  out.load = [reader, limit](std::size_t i) {
+    IncomingRecord r = reader(i);
+    clamp_record(r, limit, nullptr);  // again, as the first reading did (which reported it)
     return r;
   };
 }
+
+using Element = std::function<std::shared_ptr<const Json>(std::size_t)>;
 
 void read_tombstones(SyncDocument& out, const Json& doc, std::size_t count, const Element& element) {
   if (!member(doc, "tombstones", "").is_array()) refuse("wrong_type", "tombstones must be a list", "/tombstones");
@@ -502,27 +506,31 @@ struct Span {
   std::size_t begin = 0, end = 0;
 };
 
-// The items of the array that starts at `at` and ends before `end`: each item followed by a
-// comma or by the closing bracket.
-std::vector<Span> array_items(std::string_view t, std::size_t at, std::size_t end) {
+// The items of the array that starts at `at` (a member of the top-level object): each item
+// followed by a comma or by the closing bracket, nested no deeper than allowed. `end` is set
+// past the closing bracket. One pass over the items' text.
+std::vector<Span> array_items(std::string_view t, std::size_t at, std::size_t& end) {
   std::vector<Span> items;
   std::size_t i = skip_space(t, at + 1);
   if (i < t.size() && t[i] == ']') {
-    if (i + 1 != end) refuse_broken_text(t);
+    end = i + 1;
     return items;
   }
   for (;;) {
     i = skip_space(t, i);
     int deepest = 0;
     std::size_t item_end = skip_value(t, i, deepest);
-    if (item_end == i) refuse_broken_text(t);  // nothing where an item belongs
+    if (item_end == i || 2 + deepest > kMaxDepth) refuse_broken_text(t);  // no item, or too deep
     items.push_back({i, item_end});
     i = skip_space(t, item_end);
     if (i < t.size() && t[i] == ',') {
       ++i;
       continue;
     }
-    if (i < t.size() && t[i] == ']' && i + 1 == end) return items;
+    if (i < t.size() && t[i] == ']') {
+      end = i + 1;
+      return items;
+    }
     refuse_broken_text(t);
   }
 }
@@ -546,6 +554,13 @@ class PlainParser {
  public:
   explicit PlainParser(std::string_view t) : t_(t) {}
   bool whole(Json& out) { return value(out) && (skip(), i_ == t_.size()); }
+  // One value starting at `at` (after spaces); `at` moves past it.
+  bool value_at(std::size_t& at, Json& out) {
+    i_ = at;
+    bool ok = value(out);
+    at = i_;
+    return ok;
+  }
 
  private:
   std::string_view t_;
@@ -684,16 +699,220 @@ class PlainParser {
   }
 };
 
+
+// Reads a version 2 record straight from its text, without a tree of the whole record, when it
+// is shaped as Kervan writes it: "entity" before "stamps" and "values", keys and stamps without
+// escapes, no key twice, every value of its field's kind. Declines (false; `r` is then
+// unspecified) on anything else, and read_record_v2 reads the record from its tree, refusing
+// what it must with the place named. When it accepts, the record equals read_record_v2's
+// (the values held by r.holder), domain checks included: those throw as read_record_v2 does.
+class RecordScanner {
+ public:
+  RecordScanner(std::string_view t, IncomingRecord& r) : t_(t), r_(r), values_parser_(t) {}
+
+  bool read() {
+    skip();
+    if (!take('{')) return false;
+    skip();
+    bool has_id = false, has_values = false, has_stamp = false, has_stamps = false;
+    std::string_view id, common;
+    if (!at('}')) {
+      for (;;) {
+        std::string_view key;
+        skip();
+        if (!plain_string(key)) return false;
+        skip();
+        if (!take(':')) return false;
+        skip();
+        if (key == "entity") {
+          std::string_view name;
+          if (r_.entity || !plain_string(name)) return false;
+          r_.entity = find_sync_entity(name);
+          if (!r_.entity) return false;
+          r_.fields.reset(*r_.entity);
+        } else if (key == "id") {
+          if (has_id || !plain_string(id)) return false;
+          has_id = true;
+        } else if (key == "stamp") {
+          if (has_stamp) return false;
+          has_stamp = true;
+          if (!null() && (!plain_string(common) || !is_stamp_text(common))) return false;
+        } else if (key == "stamps") {
+          if (has_stamps || !r_.entity || !stamps()) return false;
+          has_stamps = true;
+        } else if (key == "values") {
+          if (has_values || !r_.entity || !values()) return false;
+          has_values = true;
+        } else {
+          return false;
+        }
+        skip();
+        if (take(',')) continue;
+        if (at('}')) break;
+        return false;
+      }
+    }
+    ++i_;
+    if (skip(), i_ != t_.size()) return false;
+    if (!r_.entity || !has_id || !has_values || !is_uuid(id)) return false;
+    r_.id = std::string(id);
+    // Every field carried takes the record's stamp, but those "stamps" names.
+    for (IncomingField* field : carried_) field->stamp = common;
+    for (std::size_t k = 0; k < stamps_used_; ++k) {
+      IncomingField* field = r_.fields.find(stamps_[k].first);
+      if (!field) return false;  // a stamp for a field not in values (or no such field)
+      field->stamp = stamps_[k].second;
+    }
+    for (const auto& f : r_.entity->fields) {
+      if (!r_.fields.has(f.name)) r_.fields.set(f, IncomingField{&empty_sync_value(f.kind), {}});
+    }
+    r_.holder = std::move(holder_);
+    check_domain(r_, true);
+    return true;
+  }
+
+ private:
+  std::string_view t_;
+  std::size_t i_ = 0;
+  IncomingRecord& r_;
+  PlainParser values_parser_;
+  std::shared_ptr<Json> holder_;  // the values, in an array reserved to never move them
+  std::vector<IncomingField*> carried_;  // the fields in values
+  std::pair<std::string_view, std::string_view> stamps_[16];
+  std::size_t stamps_used_ = 0;
+
+  void skip() { i_ = skip_space(t_, i_); }
+  bool at(char c) const { return i_ < t_.size() && t_[i_] == c; }
+  bool take(char c) { return at(c) ? (++i_, true) : false; }
+  bool null() {
+    if (t_.substr(i_, 4) != "null") return false;
+    i_ += 4;
+    return true;
+  }
+  // A string without escapes or control characters, as it stands in the text.
+  bool plain_string(std::string_view& out) {
+    if (!at('"')) return false;
+    std::size_t start = ++i_;
+    for (; i_ < t_.size(); ++i_) {
+      auto c = static_cast<unsigned char>(t_[i_]);
+      if (c == '"') {
+        out = t_.substr(start, i_ - start);
+        ++i_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+    }
+    return false;
+  }
+  // {"field": stamp or null, ...}; checked against values once those are read.
+  bool stamps() {
+    if (!take('{')) return false;
+    skip();
+    if (take('}')) return true;
+    for (;;) {
+      std::string_view name, stamp;
+      skip();
+      if (!plain_string(name)) return false;
+      skip();
+      if (!take(':')) return false;
+      skip();
+      if (!null() && (!plain_string(stamp) || !is_stamp_text(stamp))) return false;
+      if (stamps_used_ == std::size(stamps_)) return false;
+      stamps_[stamps_used_++] = {name, stamp};
+      skip();
+      if (take(',')) continue;
+      return take('}');
+    }
+  }
+  // {"field": value, ...}, each value parsed alone and checked against its field's kind.
+  bool values() {
+    if (!take('{')) return false;
+    std::size_t count = r_.entity->fields.size();
+    holder_ = std::make_shared<Json>(Json::array());
+    auto& array = holder_->get_ref<Json::array_t&>();
+    array.reserve(count);
+    carried_.reserve(count);
+    skip();
+    if (take('}')) return true;
+    static const std::string unnamed;
+    for (;;) {
+      std::string_view name;
+      skip();
+      if (!plain_string(name)) return false;
+      const SyncField* f = r_.entity->field(name);
+      if (!f) return false;
+      IncomingField& slot = r_.fields.slot(*f);
+      if (slot.value) return false;  // a key given twice
+      skip();
+      if (!take(':')) return false;
+      array.emplace_back();
+      if (!values_parser_.value_at(i_, array.back())) return false;
+      try {
+        check_value(*f, array.back(), unnamed);
+      } catch (const CommandError&) {
+        return false;
+      }
+      slot = IncomingField{&array.back(), {}};
+      carried_.push_back(&slot);
+      skip();
+      if (take(',')) continue;
+      return take('}');
+    }
+  }
+};
+
 }  // namespace
 
 bool parse_plain_json(std::string_view text, Json& out) { return PlainParser(text).whole(out); }
+
+void IncomingFields::reset(const SyncEntity& e) {
+  entity_ = &e;
+  order_ = &e.by_name;
+  slots_.assign(e.fields.size(), IncomingField{});
+}
+
+void IncomingFields::set(const SyncField& f, IncomingField field) { slot(f) = field; }
+
+IncomingField& IncomingFields::slot(const SyncField& f) {
+  return slots_[static_cast<std::size_t>(&f - entity_->fields.data())];
+}
+
+const IncomingField* IncomingFields::find(std::string_view name) const {
+  const SyncField* f = entity_ ? entity_->field(name) : nullptr;
+  if (!f) return nullptr;
+  const IncomingField& slot = slots_[static_cast<std::size_t>(f - entity_->fields.data())];
+  return slot.value ? &slot : nullptr;
+}
+
+IncomingField* IncomingFields::find(std::string_view name) {
+  return const_cast<IncomingField*>(static_cast<const IncomingFields*>(this)->find(name));
+}
+
+const IncomingField& IncomingFields::at(std::string_view name) const {
+  const IncomingField* field = find(name);
+  if (!field) throw std::out_of_range("no field " + std::string(name));
+  return *field;
+}
+
+std::pair<const std::string&, const IncomingField&> IncomingFields::iterator::operator*() const {
+  std::size_t index = (*owner_->order_)[at_];
+  return {owner_->entity_->fields[index].name, owner_->slots_[index]};
+}
+
+void IncomingFields::iterator::settle() {
+  if (!owner_->order_) return;
+  while (at_ < owner_->order_->size() && !owner_->slots_[(*owner_->order_)[at_]].value) ++at_;
+}
 
 SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms, const KnownCheck& known) {
   SyncDocument out;
   out.clamp_limit_ms = clamp_limit_ms;
   read_header(doc, out);
-  const Json& records = doc["records"];
-  read_records(out, records.size(), items_of(records), out.version, known);
+  const Json* records = &doc["records"];
+  int version = out.version;
+  read_records(out, records->size(), [records, version](std::size_t i) {
+    return read_record((*records)[i], "/records/" + std::to_string(i), version);
+  }, known);
   const Json& tombstones = member(doc, "tombstones", "");
   read_tombstones(out, doc, tombstones.is_array() ? tombstones.size() : 0, items_of(tombstones));
   return out;
@@ -726,10 +945,13 @@ SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms, const
       i = skip_space(text, key_end);
       if (i >= text.size() || text[i] != ':') refuse_broken_text(text);
       i = skip_space(text, i + 1);
-      int deepest = 0;
-      std::size_t end = skip_value(text, i, deepest);
-      if (end == i || 1 + deepest > kMaxDepth) refuse_broken_text(text);
-      bool list = (key == "records" || key == "tombstones") && text[i] == '[';
+      std::size_t end = i;
+      bool list = (key == "records" || key == "tombstones") && i < text.size() && text[i] == '[';
+      if (!list) {
+        int deepest = 0;
+        end = skip_value(text, i, deepest);
+        if (end == i || 1 + deepest > kMaxDepth) refuse_broken_text(text);
+      }
       if (list) {
         (key == "records" ? record_items : tombstone_items) = array_items(text, i, end);
         (key == "records" ? records_listed : tombstones_listed) = true;
@@ -763,7 +985,20 @@ SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms, const
     auto shared = std::make_shared<const std::vector<Span>>(spans);
     return [text, shared](std::size_t n) { return parse_span(text, (*shared)[n]); };
   };
-  read_records(out, records_listed ? record_items.size() : 0, items(record_items), version, known);
+  auto records = std::make_shared<const std::vector<Span>>(std::move(record_items));
+  read_records(out, records_listed ? records->size() : 0, [text, records, version](std::size_t i) {
+    std::string pointer = "/records/" + std::to_string(i);
+    Span span = (*records)[i];
+    if (version >= 2) {
+      IncomingRecord r;
+      r.pointer = pointer;
+      if (RecordScanner(text.substr(span.begin, span.end - span.begin), r).read()) return r;
+    }
+    auto item = parse_span(text, span);
+    IncomingRecord r = read_record(*item, pointer, version);
+    r.holder = std::move(item);
+    return r;
+  }, known);
   read_tombstones(out, skeleton, tombstones_listed ? tombstone_items.size() : 0, items(tombstone_items));
   out.version = version;
   return out;

@@ -3,6 +3,7 @@
 // document ("/records/3/fields/amount/value").
 #pragma once
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,18 +15,65 @@
 namespace kervan {
 
 struct SyncEntity;
+struct SyncField;
 
 struct IncomingField {
   const Json* value = nullptr;  // points into the record's JSON (IncomingRecord::holder) or the document
-  std::string stamp;            // "" when the field was never written (an initial value)
+  // "" when the field was never written (an initial value). Points into the file's text, the
+  // document or IncomingRecord::owned_stamps: no copy per field.
+  std::string_view stamp;
+};
+
+// A record's fields: one slot per field of its entity, iterated in name order (as the map it
+// replaces was) as pairs of name and field. Flat, so reading a record allocates no node per field.
+class IncomingFields {
+ public:
+  void reset(const SyncEntity& e);  // every slot empty
+  void set(const SyncField& f, IncomingField field);
+  IncomingField& slot(const SyncField& f);  // f's slot, empty (value nullptr) when f is absent
+  IncomingField* find(std::string_view name);
+  const IncomingField* find(std::string_view name) const;
+  const IncomingField& at(std::string_view name) const;  // throws std::out_of_range when absent
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+
+  class iterator {
+   public:
+    iterator(const IncomingFields* owner, std::size_t at) : owner_(owner), at_(at) { settle(); }
+    std::pair<const std::string&, const IncomingField&> operator*() const;
+    iterator& operator++() {
+      ++at_;
+      settle();
+      return *this;
+    }
+    bool operator!=(const iterator& o) const { return at_ != o.at_; }
+
+   private:
+    void settle();  // onto the next filled slot
+    const IncomingFields* owner_;
+    std::size_t at_;  // position in name order
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, order_ ? order_->size() : 0}; }
+
+ private:
+  const SyncEntity* entity_ = nullptr;
+  const std::vector<std::size_t>* order_ = nullptr;  // the entity's field indices in name order
+  std::vector<IncomingField> slots_;                 // by field index; value nullptr: absent
 };
 
 struct IncomingRecord {
+  IncomingRecord() = default;
+  IncomingRecord(IncomingRecord&&) = default;
+  IncomingRecord& operator=(IncomingRecord&&) = default;
+  IncomingRecord(const IncomingRecord&) = delete;  // its stamps may point into owned_stamps
+  IncomingRecord& operator=(const IncomingRecord&) = delete;
+
   const SyncEntity* entity = nullptr;
   std::string id;
-  std::map<std::string, IncomingField> fields;
+  IncomingFields fields;
   std::string pointer;  // "/records/3"
-  std::shared_ptr<const Json> holder;  // the record's JSON when it was read from text
+  std::shared_ptr<const Json> holder;  // the record's JSON (or its values) when it was read from text
+  std::list<std::string> owned_stamps;  // stamps made while reading (clamped): nodes stay put on a move
 };
 
 // A record as listed after the first reading: what it is, not what it holds.

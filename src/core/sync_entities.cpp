@@ -1,5 +1,7 @@
 #include "core/sync_entities.hpp"
 
+#include <algorithm>
+
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
 #include "core/database.hpp"
@@ -210,7 +212,15 @@ const SyncField* SyncEntity::field(std::string_view name) const {
 }
 
 const std::vector<SyncEntity>& sync_entities() {
-  static const std::vector<SyncEntity> entities = build_entities();
+  static const std::vector<SyncEntity> entities = [] {
+    auto out = build_entities();
+    for (auto& e : out) {
+      for (std::size_t i = 0; i < e.fields.size(); ++i) e.by_name.push_back(i);
+      std::sort(e.by_name.begin(), e.by_name.end(),
+                [&](std::size_t a, std::size_t b) { return e.fields[a].name < e.fields[b].name; });
+    }
+    return out;
+  }();
   return entities;
 }
 

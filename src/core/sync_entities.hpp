@@ -56,6 +56,7 @@ struct SyncEntity {
   // Tables without an id column (list_values, settings) are keyed by these fields; their sync
   // id is derived from the key (derived_uuid), so every device names them alike.
   std::vector<std::string> key_fields;
+  std::vector<std::size_t> by_name;  // indices of `fields` in name order
   std::string row_filter = "1";  // SQL condition on the rows that travel
   bool timestamps = true;        // has created_at / updated_at
   bool searchable = false;       // has search_text

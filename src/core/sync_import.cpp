@@ -314,7 +314,7 @@ class Importer {
   static std::map<std::string, std::string> stamps_of(const IncomingRecord& r) {
     std::map<std::string, std::string> out;
     for (const auto& [name, field] : r.fields) {
-      if (!field.stamp.empty()) out[name] = field.stamp;
+      if (!field.stamp.empty()) out[name] = std::string(field.stamp);
     }
     return out;
   }

@@ -524,4 +524,140 @@ TEST_CASE("the reader marks known exactly the records with nothing newer than th
   CHECK(std::set<std::string>(in_second.begin(), in_second.end()) == unstamped);
 }
 
+// The import reads most records straight from the file's text (RecordScanner in
+// sync_document.cpp) and leaves any other shape to the tree reader: either way the reply must
+// be the tree import's, accepted or refused, with the same place named.
+TEST_CASE("records read straight from the text give the tree import's reply, odd shapes included") {
+  FileDevice a("scan");
+  fill(a, 4);
+  const Json doc = Json::parse(a.streamed(Json::object(), -1));
+  auto first_of = [&](const std::string& entity) {
+    for (std::size_t i = 0; i < doc["records"].size(); ++i) {
+      if (doc["records"][i]["entity"] == entity && doc["records"][i].contains("stamp")) return i;
+    }
+    FAIL("no " << entity);
+    return std::size_t{0};
+  };
+  const std::size_t lead_at = first_of("lead"), deal_at = first_of("deal");
+  const Json lead = doc["records"][lead_at], deal = doc["records"][deal_at];
+  const std::string stamp = lead["stamp"];
+  Device b;
+  // The file with record `at` written as `record`, imported (dry run) from its text and from its tree.
+  auto both = [&](std::size_t at, const std::string& record) {
+    Json holder = doc;
+    holder["records"][at] = "@RECORD@";
+    std::string text = holder.dump();
+    text.replace(text.find("\"@RECORD@\""), 10, record);
+    INFO(record);
+    Json by_text = b.core->import_sync_text(text, true);
+    Json by_tree = b.core->call("sync.import", {{"document", Json::parse(text)}, {"dry_run", true}});
+    CHECK(by_text == by_tree);
+    if (!by_text.contains("error")) {  // stored alike: values and stamps
+      Device c, d;
+      c.core->import_sync_text(text, false);
+      d.core->call("sync.import", {{"document", Json::parse(text)}});
+      CHECK(c.digest() == d.digest());
+    }
+    return by_text;
+  };
+  auto edit = [](std::string s, const std::string& from, const std::string& to) {
+    auto at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    return s.replace(at, from.size(), to);
+  };
+  auto accepted = [](const Json& reply) { return !reply.contains("error"); };
+
+  // As written, indented, keys in another order, spaces around the colons.
+  CHECK(accepted(both(lead_at, lead.dump())));
+  CHECK(accepted(both(lead_at, lead.dump(2))));
+  std::string reordered = "{\"values\":" + lead["values"].dump() + ",\"stamp\":" + lead["stamp"].dump() +
+                          ",\"id\":" + lead["id"].dump() + ",\"entity\":\"lead\"}";
+  CHECK(accepted(both(lead_at, reordered)));
+  std::string spaced = lead.dump();
+  for (std::size_t at = 0; (at = spaced.find("\":", at)) != std::string::npos; at += 4) spaced.replace(at, 2, "\" : ");
+  CHECK(accepted(both(lead_at, spaced)));
+
+  // Escapes in values and keys; a key given twice (the last counts, as in a parser).
+  Json with_city = lead;
+  with_city["values"]["city"] = "X";
+  std::string city = with_city.dump();
+  CHECK(accepted(both(lead_at, edit(city, "\"city\":\"X\"", R"("city":"\u0130zmir \"merkez\" \/ \t \\")"))));
+  CHECK(accepted(both(lead_at, edit(city, "\"city\":\"X\"", R"("ci\u0074y":"X")"))));
+  CHECK(accepted(both(lead_at, edit(city, "\"city\":\"X\"", R"("city":"Önce","city":"X")"))));
+  CHECK(accepted(both(lead_at, edit(city, "\"entity\":\"lead\"", R"("entity":"deal","entity":"lead")"))));
+  CHECK(error_code(both(lead_at, edit(city, "\"city\":\"X\"", R"("city":"X","city":5)"))) == "wrong_type");
+
+  // Stamps: for one field, given twice, null, for a field left out of values, for many fields.
+  Json stamped = with_city;
+  stamped["stamps"] = {{"city", nullptr}};
+  CHECK(accepted(both(lead_at, stamped.dump())));
+  CHECK(accepted(both(lead_at, edit(stamped.dump(), "\"stamps\":{\"city\":null}",
+                                    "\"stamps\":{\"city\":\"" + stamp + "\",\"city\":null}"))));
+  CHECK(accepted(both(lead_at, edit(stamped.dump(), "\"stamps\":{\"city\":null}",
+                                    "\"stamps\":{\"city\":null,\"city\":\"" + stamp + "\"}"))));
+  Json absent = lead;
+  absent["values"].erase("website");
+  absent["stamps"] = {{"website", stamp}};
+  CHECK(error_field(both(lead_at, absent.dump())) == "/records/" + std::to_string(lead_at) + "/stamps/website");
+  Json many = lead;
+  for (const auto& [name, value] : lead["values"].items()) many["stamps"][name] = stamp;
+  CHECK(accepted(both(lead_at, many.dump())));
+  CHECK(error_field(both(lead_at, edit(stamped.dump(), "\"city\":null", "\"city\":\"soon\""))) ==
+        "/records/" + std::to_string(lead_at) + "/stamps/city");
+  CHECK(error_code(both(lead_at, edit(lead.dump(), "\"values\":", "\"stamps\":null,\"values\":"))) == "wrong_type");
+
+  // The record's stamp: null, of the wrong type, not a stamp.
+  CHECK(accepted(both(lead_at, edit(lead.dump(), "\"" + stamp + "\"", "null"))));
+  CHECK(error_code(both(lead_at, edit(lead.dump(), "\"" + stamp + "\"", "5"))) == "wrong_type");
+  CHECK(error_code(both(lead_at, edit(lead.dump(), "\"" + stamp + "\"", "\"soon\""))) == "invalid_stamp");
+
+  // Keys and entities that do not belong; a wrong id; values of the wrong shape.
+  Json extra = lead;
+  extra["extra"] = 1;
+  CHECK(error_code(both(lead_at, extra.dump())) == "unknown_field");
+  extra = lead;
+  extra["values"]["shoe_size"] = 42;
+  CHECK(error_code(both(lead_at, extra.dump())) == "unknown_field");
+  CHECK(error_code(both(lead_at, edit(lead.dump(), "\"lead\"", "\"Lead\""))) == "unknown_entity");
+  std::string id = lead["id"], upper = id;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CHECK(error_code(both(lead_at, edit(lead.dump(), id, upper))) == "invalid_id");
+  CHECK(error_code(both(lead_at, edit(lead.dump(), "\"id\":", "\"id\":1,\"x\":"))) == "unknown_field");
+  Json bare = lead;
+  bare["values"] = Json::object();
+  CHECK(error_code(both(lead_at, bare.dump())) == "invalid_value");  // its status may not be ""
+  bare["values"] = Json::array();
+  CHECK(error_code(both(lead_at, bare.dump())) == "wrong_type");
+  bare.erase("values");
+  CHECK(error_code(both(lead_at, bare.dump())) == "missing_field");
+
+  // Values against their kinds and the domain rules.
+  Json status = lead;
+  status["values"]["status"] = "bogus";
+  CHECK(error_field(both(lead_at, status.dump())) == "/records/" + std::to_string(lead_at) + "/values/status");
+  Json tags = lead;
+  tags["values"]["tags"] = {"a\"b", "ç", ""};
+  CHECK(accepted(both(lead_at, tags.dump())));
+  tags["values"]["tags"] = Json::array();
+  for (int i = 0; i < 51; ++i) tags["values"]["tags"].push_back("t" + std::to_string(i));
+  CHECK(error_code(both(lead_at, tags.dump())) == "too_long");
+  Json longer = lead;
+  std::size_t max = find_sync_entity("lead")->field("name")->max_chars;
+  std::string name;
+  for (std::size_t i = 0; i <= max; ++i) name += "ş";
+  longer["values"]["name"] = name;
+  CHECK(error_code(both(lead_at, longer.dump())) == "too_long");
+  name.erase(name.size() - 2);
+  longer["values"]["name"] = name;
+  CHECK(accepted(both(lead_at, longer.dump())));
+
+  std::string amount = "\"amount\":" + deal["values"]["amount"].dump();
+  for (const char* value : {"\"150000\"", "1.5e5", "150000.0", "-5", "123456789012345678901", "1000000000000000001",
+                            "999999999999999999", "0", "null", "true"}) {
+    INFO(value);
+    Json reply = both(deal_at, edit(deal.dump(), amount, std::string("\"amount\":") + value));
+    CHECK(accepted(reply) == (std::string_view(value) == "999999999999999999" || std::string_view(value) == "0"));
+  }
+}
+
 }  // namespace kervan::testing
