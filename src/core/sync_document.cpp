@@ -1,6 +1,7 @@
 #include "core/sync_document.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 #include <stdexcept>
 #include <unordered_set>
@@ -132,7 +133,7 @@ constexpr std::pair<std::string_view, std::string_view> kNonEmpty[] = {
 void check_domain(const IncomingRecord& r, bool values_object) {
   const std::string& entity = r.entity->name;
   auto where = [&](const std::string& field) {
-    return values_object ? r.pointer + "/values/" + field : r.pointer + "/fields/" + field + "/value";
+    return values_object ? r.pointer() + "/values/" + field : r.pointer() + "/fields/" + field + "/value";
   };
   for (const auto& a : kAllowed) {
     if (a.entity != entity) continue;
@@ -168,7 +169,7 @@ void check_domain(const IncomingRecord& r, bool values_object) {
     for (const auto& k : r.entity->key_fields) keys[k] = *r.fields.at(k).value;
     if (keyed_id(*r.entity, keys) != r.id) {
       refuse("invalid_id", "The id of a " + entity + " is derived from its key fields and does not match them",
-             r.pointer + "/id");
+             r.pointer() + "/id");
     }
   }
 }
@@ -185,11 +186,12 @@ const SyncEntity& entity_of(const Json& item, std::initializer_list<std::string_
 }
 
 // A record of format version 2: {entity, id, stamp, stamps, values}.
-IncomingRecord read_record_v2(const Json& item, const std::string& pointer) {
+IncomingRecord read_record_v2(const Json& item, std::size_t index) {
   IncomingRecord r;
+  r.index = index;
+  const std::string pointer = r.pointer();
   r.entity = &entity_of(item, {"entity", "id", "stamp", "stamps", "values"}, "record {entity, id, stamp, stamps, values}",
                         pointer);
-  r.pointer = pointer;
   r.fields.reset(*r.entity);
   r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
   std::string_view common;  // the record's stamp: of every field carried and not named in "stamps"
@@ -237,10 +239,11 @@ IncomingRecord read_record_v2(const Json& item, const std::string& pointer) {
 }
 
 // A record of format version 1: {entity, id, fields: {name: {value, stamp}}}.
-IncomingRecord read_record_v1(const Json& item, const std::string& pointer) {
+IncomingRecord read_record_v1(const Json& item, std::size_t index) {
   IncomingRecord r;
+  r.index = index;
+  const std::string pointer = r.pointer();
   r.entity = &entity_of(item, {"entity", "id", "fields"}, "record {entity, id, fields}", pointer);
-  r.pointer = pointer;
   r.fields.reset(*r.entity);
   const std::string& entity = r.entity->name;
   r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
@@ -277,8 +280,8 @@ IncomingRecord read_record_v1(const Json& item, const std::string& pointer) {
   return r;
 }
 
-IncomingRecord read_record(const Json& item, const std::string& pointer, int version) {
-  return version >= 2 ? read_record_v2(item, pointer) : read_record_v1(item, pointer);
+IncomingRecord read_record(const Json& item, std::size_t index, int version) {
+  return version >= 2 ? read_record_v2(item, index) : read_record_v1(item, index);
 }
 
 // Refuses text that is not JSON or nests too deep, with the place of the first problem as a
@@ -412,7 +415,7 @@ void read_records(SyncDocument& out, std::size_t count, const RecordReader& read
   for (std::size_t i = 0; i < count; ++i) {
     IncomingRecord r = reader(i);
     if (!seen.insert(r.entity->name, r.id).second) {
-      refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", r.pointer + "/id");
+      refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", r.pointer() + "/id");
     }
     clamp_record(r, limit, &out);
     bool is_known = known && known(r);
@@ -911,7 +914,7 @@ SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms, const K
   const Json* records = &doc["records"];
   int version = out.version;
   read_records(out, records->size(), [records, version](std::size_t i) {
-    return read_record((*records)[i], "/records/" + std::to_string(i), version);
+    return read_record((*records)[i], i, version);
   }, known);
   const Json& tombstones = member(doc, "tombstones", "");
   read_tombstones(out, doc, tombstones.is_array() ? tombstones.size() : 0, items_of(tombstones));
@@ -987,15 +990,14 @@ SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms, const
   };
   auto records = std::make_shared<const std::vector<Span>>(std::move(record_items));
   read_records(out, records_listed ? records->size() : 0, [text, records, version](std::size_t i) {
-    std::string pointer = "/records/" + std::to_string(i);
     Span span = (*records)[i];
     if (version >= 2) {
       IncomingRecord r;
-      r.pointer = pointer;
+      r.index = i;
       if (RecordScanner(text.substr(span.begin, span.end - span.begin), r).read()) return r;
     }
     auto item = parse_span(text, span);
-    IncomingRecord r = read_record(*item, pointer, version);
+    IncomingRecord r = read_record(*item, i, version);
     r.holder = std::move(item);
     return r;
   }, known);

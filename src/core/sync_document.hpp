@@ -71,9 +71,11 @@ struct IncomingRecord {
   const SyncEntity* entity = nullptr;
   std::string id;
   IncomingFields fields;
-  std::string pointer;  // "/records/3"
+  std::size_t index = 0;  // in the file's list of records
   std::shared_ptr<const Json> holder;  // the record's JSON (or its values) when it was read from text
   std::list<std::string> owned_stamps;  // stamps made while reading (clamped): nodes stay put on a move
+
+  std::string pointer() const { return "/records/" + std::to_string(index); }  // "/records/3"
 };
 
 // A record as listed after the first reading: what it is, not what it holds.

@@ -9,6 +9,7 @@
 // The text is byte for byte what dumping the whole document as one tree gave (keys in the
 // same order).
 #include <algorithm>
+#include <charconv>
 #include <compare>
 #include <cstdint>
 #include <map>
@@ -43,34 +44,19 @@ struct IdKey {
   auto operator<=>(const IdKey&) const = default;
 };
 
-// The key of a lowercase UUID text; false for any other text.
-bool key_of_text(std::string_view text, IdKey& key) {
-  if (text.size() != 36) return false;
+// The key of a UUID stored as its 16 bytes (uuid_blob).
+IdKey key_of_bytes(const unsigned char* bytes) {
   uint64_t words[2] = {0, 0};
-  int digits = 0;
-  for (std::size_t i = 0; i < 36; ++i) {
-    char c = text[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-      continue;
-    }
-    unsigned v;
-    if (c >= '0' && c <= '9') v = static_cast<unsigned>(c - '0');
-    else if (c >= 'a' && c <= 'f') v = static_cast<unsigned>(c - 'a' + 10);
-    else return false;
-    uint64_t& word = words[digits / 16];
-    word = (word << 4) | v;
-    ++digits;
-  }
-  key = {words[0], words[1]};
-  return true;
+  for (std::size_t i = 0; i < 16; ++i) words[i / 8] = (words[i / 8] << 8) | bytes[i];
+  return {words[0], words[1]};
 }
 
-// The key of a UUID stored as its 16 bytes (uuid_blob).
-IdKey key_of_bytes(std::string_view bytes) {
-  uint64_t words[2] = {0, 0};
-  for (std::size_t i = 0; i < 16; ++i) words[i / 8] = (words[i / 8] << 8) | static_cast<unsigned char>(bytes[i]);
-  return {words[0], words[1]};
+// The key of a lowercase UUID text; false for any other text.
+bool key_of_text(std::string_view text, IdKey& key) {
+  unsigned char bytes[16];
+  if (!uuid_bytes(text, bytes)) return false;
+  key = key_of_bytes(bytes);
+  return true;
 }
 
 // Which rows exist and what their references point at: ids and reference values only, read
@@ -255,6 +241,7 @@ class RecordText {
   int indent_, level_;
   std::map<const SyncEntity*, std::vector<std::size_t>> sorted_;
   std::vector<bool> carried_;
+  std::vector<std::pair<const std::string*, std::size_t>> distinct_;  // a record's stamps, counted
 
   // A record's fields as write() reads them, by position in e.fields (one writer for every
   // kind of source: the module carries it once).
@@ -300,14 +287,19 @@ class RecordText {
     auto value = [&](std::size_t i) { fields.value(i); };
     const char* colon = indent_ >= 0 ? ": " : ":";
     const std::vector<std::size_t>& order = sorted_fields(e);
-    // The record's stamp: the one most fields carry; of equal counts, the later.
+    // The record's stamp: the one most fields carry; of equal counts, the later. Counted per
+    // distinct stamp (a record has one to a few).
+    distinct_.clear();
+    for (std::size_t i = 0; i < e.fields.size(); ++i) {
+      const std::string* own = stamp(i);
+      if (!own) continue;
+      auto it = std::find_if(distinct_.begin(), distinct_.end(), [&](const auto& d) { return same(d.first, own); });
+      if (it == distinct_.end()) distinct_.push_back({own, 1});
+      else ++it->second;
+    }
     const std::string* common = nullptr;
     std::size_t common_count = 0;
-    for (std::size_t a = 0; a < e.fields.size(); ++a) {
-      const std::string* candidate = stamp(a);
-      if (!candidate || same(candidate, common)) continue;
-      std::size_t count = 0;
-      for (std::size_t b = 0; b < e.fields.size(); ++b) count += same(stamp(b), candidate);
+    for (const auto& [candidate, count] : distinct_) {
       if (count > common_count || (count == common_count && *candidate > *common)) {
         common = candidate;
         common_count = count;
@@ -416,9 +408,10 @@ class RecordText {
   // A column as sync_value would read it, written straight from the row.
   void append_column(const Statement& row, int col, const SyncField& f) {
     switch (f.kind) {
-      case SyncKind::integer: out_ += std::to_string(row.column_int(col)); return;
+      case SyncKind::integer: return append_number(row.column_int(col));
       case SyncKind::opt_integer:
-        out_ += row.column_is_null(col) ? "null" : std::to_string(row.column_int(col));
+        if (row.column_is_null(col)) out_ += "null";
+        else append_number(row.column_int(col));
         return;
       case SyncKind::boolean: out_ += row.column_int(col) != 0 ? "true" : "false"; return;
       case SyncKind::text_list:
@@ -431,12 +424,14 @@ class RecordText {
       default: append_string(out_, row.column_view(col));  // NULL reads as ""
     }
   }
+  void append_number(int64_t n) {
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out_.append(digits, static_cast<std::size_t>(end - digits));
+  }
   void append_value(const Json& v) {
     if (v.is_string()) return append_string(out_, v.get_ref<const std::string&>());
-    if (v.is_number_integer() && !v.is_number_unsigned()) {
-      out_ += std::to_string(v.get<int64_t>());
-      return;
-    }
+    if (v.is_number_integer() && !v.is_number_unsigned()) return append_number(v.get<int64_t>());
     if (v.is_boolean()) {
       out_ += v.get<bool>() ? "true" : "false";
       return;
@@ -502,7 +497,7 @@ SyncExportPlan plan_sync_export(CommandContext& ctx, const std::string& since) {
       const SyncEntity* e = find_sync_entity(st.column_view(0));
       if (!e) continue;
       std::string_view record = st.column_view(1);
-      std::size_t row = st.column_int(2) && record.size() == 16 ? index.find(*e, key_of_bytes(record))
+      std::size_t row = st.column_int(2) && record.size() == 16 ? index.find(*e, key_of_bytes(reinterpret_cast<const unsigned char*>(record.data())))
                                                                  : index.find(*e, record);  // an id kept as text
       if (row != RowIndex::npos) pending.push_back({e, row});
     }
