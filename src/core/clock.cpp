@@ -90,10 +90,25 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
   return days * 86400000 + h * 3600000 + mi * 60000 + sec * 1000 + ms;
 }
 
-std::string HlcStamp::to_string() const {
+void HlcStamp::append_head(std::string& out, int64_t wall_ms, uint32_t counter) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%015lld:%05u:", static_cast<long long>(wall_ms), counter);
-  return buf + device;
+  if (wall_ms < 0 || wall_ms > 999999999999999 || counter > 99999) {  // wider than the format: as printf writes it
+    out += (std::snprintf(buf, sizeof buf, "%015lld:%05u:", static_cast<long long>(wall_ms), counter), buf);
+    return;
+  }
+  auto wall = static_cast<uint64_t>(wall_ms);
+  for (int i = 14; i >= 0; --i, wall /= 10) buf[i] = static_cast<char>('0' + wall % 10);
+  buf[15] = ':';
+  for (int i = 20; i >= 16; --i, counter /= 10) buf[i] = static_cast<char>('0' + counter % 10);
+  buf[21] = ':';
+  out.append(buf, 22);
+}
+
+std::string HlcStamp::to_string() const {
+  std::string out;
+  out.reserve(22 + device.size());
+  append_head(out, wall_ms, counter);
+  return out += device;
 }
 
 std::optional<HlcStamp> HlcStamp::parse(std::string_view text) {

@@ -28,6 +28,9 @@ struct HlcStamp {
   // "000001795000000000:00000:device-id" (fixed-width numbers, then the device id).
   std::string to_string() const;
   static std::optional<HlcStamp> parse(std::string_view text);
+  // The text before the device id, "000001795000000000:00000:", appended to `out` (no
+  // printf: an export writes it for every record, an import reads it for every stored one).
+  static void append_head(std::string& out, int64_t wall_ms, uint32_t counter);
   friend bool operator<(const HlcStamp& a, const HlcStamp& b);
   friend bool operator==(const HlcStamp& a, const HlcStamp& b) = default;
 };

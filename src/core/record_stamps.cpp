@@ -22,22 +22,33 @@ bool ChangeLog::parse_groups(std::string_view text, Fn&& fn) {
   auto skip = [&](char c) { return at(c) ? (++i, true) : false; };
   if (!skip('[')) return false;
   bool first = true;
-  std::vector<int64_t> group;
+  // A group's numbers: on the stack (no allocation per stored text), in `spill` past 64 (a
+  // group lists some of one record's fields, which are fewer).
+  int64_t fixed[64];
+  std::vector<int64_t> spill;
   while (!skip(']')) {
     if (!first && !skip(',')) return false;
     first = false;
     if (!skip('[')) return false;
-    group.clear();
+    std::size_t count = 0;
+    spill.clear();
     while (!skip(']')) {
-      if (!group.empty() && !skip(',')) return false;
+      if (count > 0 && !skip(',')) return false;
       std::size_t start = i;
       int64_t n = 0;
       while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 18) n = n * 10 + (text[i++] - '0');
       if (i == start) return false;
-      group.push_back(n);
+      if (count < std::size(fixed)) {
+        fixed[count] = n;
+      } else {
+        if (spill.empty()) spill.assign(fixed, fixed + count);
+        spill.push_back(n);
+      }
+      ++count;
     }
-    if (group.size() < 4) return false;
-    fn(Stamp{group[0], group[1], group[2]}, std::span<const int64_t>(group).subspan(3));
+    if (count < 4) return false;
+    const int64_t* group = count <= std::size(fixed) ? fixed : spill.data();
+    fn(Stamp{group[0], group[1], group[2]}, std::span<const int64_t>(group + 3, count - 3));
   }
   return i == text.size();
 }
@@ -344,9 +355,8 @@ std::string_view ChangeLog::PackedView::stamp(std::string_view field) {
   Group& g = groups_[group_of_[n].second];
   if (!g.made) {
     // As unpack(): HlcStamp{wall, counter, device}.to_string(), without its allocations.
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%015lld:%05u:", static_cast<long long>(g.wall), static_cast<uint32_t>(g.counter));
-    g.text.assign(buf);
+    g.text.clear();
+    HlcStamp::append_head(g.text, g.wall, static_cast<uint32_t>(g.counter));
     g.text += *devices_[static_cast<std::size_t>(g.device)];
     g.made = true;
   }

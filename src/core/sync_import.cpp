@@ -101,16 +101,22 @@ class StampMirror {
   bool knows_all(const std::string& entity, const std::string& id, const Fields& fields, std::string_view floor) {
     const Entry* entry = records_.find(entity, id);
     if (!entry || entry->changed || entry->size == kNoText || !view_.load(packed(*entry))) return false;
+    std::string_view last_stamp, last_local;  // the last pair compared: most fields share both
     for (const auto& [name, field] : fields) {
       std::string_view stamp = field.stamp;
       if (stamp.empty() || stamp <= floor) continue;
       std::string_view local = view_.stamp(name);
-      if (local.empty() || stamp > local) return false;
+      if (local.empty()) return false;
+      if (same_text(stamp, last_stamp) && same_text(local, last_local)) continue;
+      if (stamp > local) return false;
+      last_stamp = stamp;
+      last_local = local;
     }
     return true;
   }
 
  private:
+  static bool same_text(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
   struct Entry {
     uint64_t offset = 0;
     uint32_t size = kNoText;  // kNoText: no stamps stored before the import

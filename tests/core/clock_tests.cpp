@@ -30,6 +30,18 @@ TEST_CASE("HLC text form sorts like the stamps") {
   CHECK_FALSE(HlcStamp::parse("garbage"));
 }
 
+TEST_CASE("HLC text form: fixed-width numbers, as printf writes them at the edges") {
+  CHECK(HlcStamp{0, 0, "d"}.to_string() == "000000000000000:00000:d");
+  CHECK(HlcStamp{1795683600123LL, 42, "cihaz-ş"}.to_string() == "001795683600123:00042:cihaz-ş");
+  CHECK(HlcStamp{999999999999999LL, 99999, "d"}.to_string() == "999999999999999:99999:d");
+  // Wider than the format (never made by the clock): the numbers are not cut.
+  CHECK(HlcStamp{1000000000000000LL, 100000, "d"}.to_string() == "1000000000000000:100000:d");
+  CHECK(HlcStamp{-5, 1, "d"}.to_string() == "-00000000000005:00001:d");
+  std::string head = "x";
+  HlcStamp::append_head(head, 7, 3);
+  CHECK(head == "x000000000000007:00003:");
+}
+
 TEST_CASE("HLC ticks stay monotonic when the wall clock stands still or goes back") {
   int64_t now = 5000;
   HybridClock clock("dev", [&] { return now; });
