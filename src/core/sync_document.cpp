@@ -838,11 +838,23 @@ class RecordScanner {
     skip();
     if (take('}')) return true;
     static const std::string unnamed;
+    const auto& fields = r_.entity->fields;
+    const auto& order = r_.entity->by_name;
+    std::size_t next = 0;  // in name order, where the next key is looked for first
     for (;;) {
       std::string_view name;
       skip();
       if (!plain_string(name)) return false;
-      const SyncField* f = r_.entity->field(name);
+      // Kervan writes the keys in name order: the field is found by going forward from the
+      // last one, over the fields left out.
+      const SyncField* f = nullptr;
+      for (std::size_t k = next; k < order.size() && !f; ++k) {
+        if (fields[order[k]].name == name) {
+          f = &fields[order[k]];
+          next = k + 1;
+        }
+      }
+      if (!f) f = r_.entity->field(name);
       if (!f) return false;
       IncomingField& slot = r_.fields.slot(*f);
       if (slot.value) return false;  // a key given twice

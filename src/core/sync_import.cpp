@@ -182,7 +182,8 @@ class Importer {
     apply_deletes();
     settle_references();
     refresh_touched();
-    Statement check(ctx_.db, "PRAGMA foreign_key_check");
+    // Nothing written or removed: the references stand as they stood (0.2 s at 100k natively).
+    Statement check(ctx_.db, written_.empty() && removed_.empty() ? "SELECT 1 WHERE 0" : "PRAGMA foreign_key_check");
     if (check.step()) {
       throw CommandError("integrity", "The import would leave a " + check.column_text(0) +
                                           " row pointing at a missing record; nothing was imported");
@@ -200,6 +201,7 @@ class Importer {
   std::optional<RecordTable<char>> in_file_;  // the records of the file, made when first asked
   std::set<RecordKey> touched_;  // rows whose derived columns need recomputing
   std::set<RecordKey> seen_;     // records whose state changed here (forwarded by later exports)
+  std::set<const SyncEntity*> written_, removed_;  // entities with rows stored or removed here
   ImportMirror::Parts& mirror_;
   StampMirror& stamps_;                    // the field stamps
   RecordTable<std::string>& tombstones_;   // mirror of tombstones
@@ -372,6 +374,7 @@ class Importer {
       }
       if (!resolve_references(e, row, names, "record_skipped").empty()) return;
       insert_sync_row(ctx_.db, e, row);
+      written_.insert(&e);
       set_stamps(e.name, r.id, incoming_stamps);
       touched_.insert({e.name, r.id});
       seen_.insert({e.name, r.id});
@@ -410,6 +413,7 @@ class Importer {
                                {"new_stamp", incoming_stamps[name]}});
     }
     update_sync_row(ctx_.db, e, row, changed);
+    written_.insert(&e);
     FieldStamps taken;
     for (const auto& name : newer) taken[name] = incoming_stamps[name];
     set_stamps(e.name, r.id, taken);
@@ -421,6 +425,7 @@ class Importer {
 
   // Removes a row with its stamps (the tombstone, if any, stays) and its duplicate keys.
   void remove_row(const SyncEntity& e, const Json& row) {
+    removed_.insert(&e);
     const std::string& id = row["id"].get_ref<const std::string&>();
     ctx_.changes.drop_stamps(e.name, id);
     stamps_.changed(e.name, id);
@@ -471,7 +476,11 @@ class Importer {
   }
 
   // After deletes: optional references to rows that are gone become "" (their stamps kept,
-  // so every device ends the same); records that need a deleted target go with it.
+  // so every device ends the same); records that need a deleted target go with it. Only the
+  // references this import could have broken are looked at, those of entities it wrote and
+  // those at entities it removed rows of: before it, every reference held (foreign keys are
+  // checked by every command and at the end of every import, and a record deleted here drops
+  // the activity links to it). At 100k, looking at every reference took 0.3 s natively.
   void settle_references() {
     bool again = true;
     while (again) {
@@ -483,6 +492,7 @@ class Importer {
           if (f.target == "*") targets = {"deal", "lead", "contact", "company"};
           for (const auto& target_name : targets) {
             const SyncEntity& target = *find_sync_entity(target_name);
+            if (!written_.count(&e) && !removed_.count(&target)) continue;  // untouched: still holds
             for (const auto& id : dangling(e, f, target, f.target == "*" ? target_name : "")) {
               auto row = read_row(ctx_.db, e, id);
               if (!row) continue;
@@ -491,6 +501,7 @@ class Importer {
               if (f.rule == RefRule::optional) {
                 (*row)[f.name] = "";
                 update_sync_row(ctx_.db, e, *row, {f.name});
+                written_.insert(&e);
                 touched_.insert({e.name, id});
                 entry["action"] = "cleared";
               } else {

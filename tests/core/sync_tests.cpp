@@ -429,6 +429,23 @@ TEST_CASE("a company deleted on one device while linked on another: the link is 
   CHECK(entry_about(at_b["references"], "company_id")["action"] == "cleared");
 }
 
+TEST_CASE("a lead deleted on one device while an activity is linked to it on another: the link goes everywhere") {
+  Device a, b(kHour);
+  Json lead = a.call("lead.create", {{"name", "Silinecek Aday"}});
+  send(a, b);
+  b.call("lead.delete", {{"id", lead["id"]}});
+  Json activity = a.call("activity.create", {{"type", "call"}, {"subject", "Aday aranacak"},
+                                             {"links", {{{"entity", "lead"}, {"id", lead["id"]}}}}});
+  Json at_b = send(a, b);  // the link points at a lead b deleted: not stored
+  Json at_a = send(b, a);  // the lead's tombstone: a removes it, and the link with it
+  CHECK(a.digest() == b.digest());
+  CHECK(a.call("activity.get", {{"id", activity["id"]}})["links"].empty());
+  Json link = entry_about(at_a["references"], "record_id");
+  REQUIRE(link.is_object());
+  CHECK(link["action"] == "record_deleted");
+  CHECK(entry_about(at_b["references"], "record_id")["action"] == "record_skipped");
+}
+
 TEST_CASE("since_peer exports only what changed, and forwards what other devices sent") {
   Device a, b, c;
   a.call("lead.create", {{"name", "Birinci"}});
