@@ -299,8 +299,7 @@ Json next_activity(Database& db, std::string_view entity, std::string_view id) {
                           {std::string(entity), std::string(id)}, "due_at, created_at, id");
   if (rows.empty()) return nullptr;
   const Json& a = rows.front();
-  return Json{{"id", a["id"]}, {"type", a["type"]}, {"subject", a["subject"]}, {"due_at", a["due_at"]},
-              {"owner", a["owner"]}};
+  return pick(a, {"id", "type", "subject", "due_at", "owner"});
 }
 
 ActivityTouch activity_touch(Database& db, std::string_view deal_id, const std::string& now_iso) {

@@ -6,9 +6,6 @@
 #include "core/database.hpp"
 
 namespace kervan {
-namespace {
-std::string format_uuid(uint64_t hi, uint64_t lo);
-}  // namespace
 
 std::string new_uuid() {
   // One generator per process, seeded from the platform's entropy (crypto.getRandomValues
@@ -40,6 +37,8 @@ uint64_t name_hash(std::string_view name, uint64_t seed) {
   return h ^ (h >> 31);
 }
 
+}  // namespace
+
 std::string format_uuid(uint64_t hi, uint64_t lo) {
   char buf[37];
   std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
@@ -47,8 +46,6 @@ std::string format_uuid(uint64_t hi, uint64_t lo) {
                 static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return buf;
 }
-
-}  // namespace
 
 std::string derived_uuid(std::string_view name) {
   uint64_t hi = name_hash(name, 0x6b657276616e3031ULL);

@@ -33,6 +33,8 @@ using RecordKey = std::pair<std::string, std::string>;          // entity, recor
 
 // The 16 bytes of a lowercase UUID text, as uuid_blob stores them; false for any other text.
 bool uuid_bytes(std::string_view text, unsigned char (&out)[16]);
+// The UUID text of its 128 bits as two words, the first 64 bits first.
+std::string format_uuid(uint64_t hi, uint64_t lo);
 
 // A value per record (entity name, record id) for tables as large as a whole database: the
 // record of a UUID id is held as the UUID's 16 bytes and a small entity number in an open

@@ -2,6 +2,12 @@
 
 namespace kervan {
 
+Json pick(const Json& from, std::initializer_list<const char*> keys) {
+  Json out = Json::object();
+  for (const char* key : keys) out[key] = from.at(key);
+  return out;
+}
+
 Json CommandError::to_json() const {
   Json error = {{"code", code_}, {"message", what()}};
   if (!field_.empty()) error["field"] = field_;

@@ -15,6 +15,10 @@ namespace kervan {
 
 using Json = nlohmann::json;
 
+// {key: from[key], ...} for each key given, which `from` must hold: a reply copying a row's
+// fields as they are, built by one loop instead of a list of pairs per call site (download size).
+Json pick(const Json& from, std::initializer_list<const char*> keys);
+
 // A refusal a caller can act on: a stable code, a sentence for people and, where one field
 // is at fault, its name. Handlers throw it; the dispatcher turns it into {"error": {...}}.
 class CommandError : public std::runtime_error {

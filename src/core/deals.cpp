@@ -290,14 +290,11 @@ Json deal_full(CommandContext& ctx, Json deal) {
     totals[stage_id] += ms;
     Json name = names.contains(stage_id) ? names[stage_id] : Json{{"name", e["stage_name"]}, {"name_tr", ""}};
     if (!names.contains(stage_id)) names[stage_id] = name;
-    history.push_back({{"stage_id", stage_id},
-                       {"stage_name", name["name"]},
-                       {"stage_name_tr", name["name_tr"]},
-                       {"entered_at", e["entered_at"]},
-                       {"left_at", e["left_at"]},
-                       {"duration_ms", ms},
-                       {"reason", e["reason"]},
-                       {"confirmed", e["confirmed"]}});
+    Json entry = pick(e, {"stage_id", "entered_at", "left_at", "reason", "confirmed"});
+    entry["stage_name"] = name["name"];
+    entry["stage_name_tr"] = name["name_tr"];
+    entry["duration_ms"] = ms;
+    history.push_back(std::move(entry));
   }
   Json time_in_stages = Json::array();
   for (const auto& id : order) {

@@ -13,7 +13,10 @@
 // When linking to an existing record, empty fields are filled from the lead and list fields
 // gain the lead's values; a field holding a different value is reported as a conflict and
 // left as it is.
+#include <algorithm>
+#include <iterator>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/args.hpp"
@@ -294,17 +297,13 @@ Json lead_convert(CommandContext& ctx, const Json& args) {
   // Nothing twice: creating a record that detection says exists needs an explicit choice.
   Json candidates = conversion_candidates(ctx.db, lead);
   if (!allow_duplicates) {
-    if (contact_mode == "new" && !candidates["contacts"].empty()) {
-      throw CommandError("possible_duplicate",
-                         "A matching contact exists (" + candidates["contacts"][0]["label"].get<std::string>() +
-                             "): link it, or convert with allow_duplicates",
-                         "contact");
-    }
-    if (company_mode == "new" && !candidates["companies"].empty()) {
-      throw CommandError("possible_duplicate",
-                         "A matching company exists (" + candidates["companies"][0]["label"].get<std::string>() +
-                             "): link it, or convert with allow_duplicates",
-                         "company");
+    for (auto [mode, kind, list] : {std::tuple{&contact_mode, "contact", "contacts"}, {&company_mode, "company", "companies"}}) {
+      if (*mode == "new" && !candidates[list].empty()) {
+        throw CommandError("possible_duplicate",
+                           std::string("A matching ") + kind + " exists (" + candidates[list][0]["label"].get<std::string>() +
+                               "): link it, or convert with allow_duplicates",
+                           kind);
+      }
     }
   }
 
@@ -313,17 +312,14 @@ Json lead_convert(CommandContext& ctx, const Json& args) {
   if (company_mode == "new") {
     company = blank_record(company_type());
     company["name"] = lead["company"];
-    company["website"] = lead["website"];
-    company["city"] = lead["city"];
-    company["country"] = lead["country"];
-    company["owner"] = lead["owner"];
+    for (const char* f : {"website", "city", "country", "owner"}) company[f] = lead[f];
     company["source_lead_id"] = lead["id"];
     insert_record(ctx, company_type(), company, {"name", "website", "city", "country", "owner", "source_lead_id"});
     refresh_dedupe_keys(ctx.db, "company", str(company, "id"), company);
   } else if (company_mode == "link") {
     company = require_record(ctx.db, company_type(), company_id, "company");
-    Json values = {{"name", lead["company"]}, {"website", lead["website"]}, {"city", lead["city"]},
-                   {"country", lead["country"]}, {"owner", lead["owner"]}};
+    Json values = {{"name", lead["company"]}};
+    for (const char* f : {"website", "city", "country", "owner"}) values[f] = lead[f];
     auto changed = fill_existing(company, values, "company", conflicts);
     update_record(ctx, company_type(), company, changed);
     if (!changed.empty()) refresh_dedupe_keys(ctx.db, "company", str(company, "id"), company);
@@ -338,21 +334,18 @@ Json lead_convert(CommandContext& ctx, const Json& args) {
   Json contact;
   if (contact_mode == "new") {
     contact = blank_record(contact_type());
-    contact["name"] = lead["name"];
-    contact["title"] = lead["title"];
+    for (const char* f : {"name", "title", "owner", "tags"}) contact[f] = lead[f];
     contact["emails"] = emails;
     contact["phones"] = phones;
     contact["company_id"] = new_company_id;
-    contact["owner"] = lead["owner"];
     contact["notes"] = notes;
-    contact["tags"] = lead["tags"];
     contact["source_lead_id"] = lead["id"];
     insert_record(ctx, contact_type(), contact,
                   {"name", "title", "emails", "phones", "company_id", "owner", "notes", "tags", "source_lead_id"});
   } else {
     contact = require_record(ctx.db, contact_type(), contact_id, "contact");
-    Json values = {{"name", lead["name"]}, {"title", lead["title"]}, {"emails", emails}, {"phones", phones},
-                   {"owner", lead["owner"]}, {"tags", lead["tags"]}};
+    Json values = {{"emails", emails}, {"phones", phones}};
+    for (const char* f : {"name", "title", "owner", "tags"}) values[f] = lead[f];
     auto changed = fill_existing(contact, values, "contact", conflicts);
     const std::string& existing_company = str(contact, "company_id");
     if (existing_company.empty() && !new_company_id.empty()) {
@@ -371,9 +364,10 @@ Json lead_convert(CommandContext& ctx, const Json& args) {
   const Json& deal_args = reader.raw("deal");
   if (!deal_args.is_null()) {
     if (!deal_args.is_object()) throw CommandError("wrong_type", "deal must be {name, amount, currency, ...}", "deal");
+    static const std::string_view kDealKeys[] = {"name",     "amount",         "currency",   "pipeline_id",
+                                                 "stage_id", "expected_close", "probability"};
     for (const auto& [key, value] : deal_args.items()) {
-      if (key != "name" && key != "amount" && key != "currency" && key != "pipeline_id" && key != "stage_id" &&
-          key != "expected_close" && key != "probability") {
+      if (std::find(std::begin(kDealKeys), std::end(kDealKeys), key) == std::end(kDealKeys)) {
         throw CommandError("unknown_field", "Unknown field \"" + std::string(text::cut(key, 60)) + "\" in deal", "deal");
       }
     }

@@ -119,11 +119,9 @@ std::string format_micro(int64_t micro) {
 namespace {
 
 Json rate_view(const Json& row) {
-  return Json{{"id", row["id"]},
-              {"currency", row["currency"]},
-              {"per_base", format_micro(row["per_base_micro"].get<int64_t>())},
-              {"per_base_micro", row["per_base_micro"]},
-              {"updated_at", row["updated_at"]}};
+  Json out = pick(row, {"id", "currency", "per_base_micro", "updated_at"});
+  out["per_base"] = format_micro(row["per_base_micro"].get<int64_t>());
+  return out;
 }
 
 Json rate_list(CommandContext& ctx, const Json& args) {

@@ -41,7 +41,9 @@ bool ChangeLog::parse_groups(std::string_view text, Fn&& fn) {
       if (count < std::size(fixed)) {
         fixed[count] = n;
       } else {
-        if (spill.empty()) spill.assign(fixed, fixed + count);
+        if (spill.empty()) {
+          for (int64_t kept : fixed) spill.push_back(kept);
+        }
         spill.push_back(n);
       }
       ++count;

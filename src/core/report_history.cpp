@@ -103,17 +103,13 @@ Json snapshot_view(const Json& snapshot) {
                     {"won_before", amount_in(base, m.won_before)}});
   }
   const SnapMonth& overdue = months["overdue"];
-  return Json{{"id", snapshot["id"]},
-              {"taken_at", snapshot["taken_at"]},
-              {"month", snapshot["month"]},
-              {"kind", snapshot["kind"]},
-              {"base_currency", base},
-              {"utc_offset_minutes", snapshot["utc_offset_minutes"]},
-              {"months", rows},
-              {"overdue",
-               {{"count", overdue.count},
-                {"unweighted", amount_in(base, overdue.unweighted)},
-                {"weighted", amount_in(base, overdue.weighted)}}}};
+  Json out = pick(snapshot, {"id", "taken_at", "month", "kind", "utc_offset_minutes"});
+  out["base_currency"] = base;
+  out["months"] = rows;
+  out["overdue"] = {{"count", overdue.count},
+                    {"unweighted", amount_in(base, overdue.unweighted)},
+                    {"weighted", amount_in(base, overdue.weighted)}};
+  return out;
 }
 
 Json report_snapshot(CommandContext& ctx, const Json& args) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
-#include <stdexcept>
 #include <unordered_set>
 
 #include "core/change_log.hpp"
@@ -200,21 +199,13 @@ IncomingRecord read_record_v2(const Json& item, std::size_t index) {
   }
   const Json& values = member(item, "values", pointer);
   if (!values.is_object()) refuse("wrong_type", "values must be an object", pointer + "/values");
-  static const std::string unnamed;  // the fast path names no place; a refusal is checked again with names
+  // (Most records are read by RecordScanner; this reader takes the rest, naming every place.)
   for (const auto& [name, value] : values.items()) {
     const SyncField* f = r.entity->field(name);
-    if (f) {
-      try {
-        check_value(*f, value, unnamed);
-        r.fields.set(*f, IncomingField{&value, common});
-        continue;
-      } catch (const CommandError&) {
-        // refused below, naming the place
-      }
-    }
     std::string at = pointer + "/values/" + pointer_key(name);
     if (!f) refuse("unknown_field", "A " + r.entity->name + " has no field \"" + std::string(text::cut(name, 60)) + "\"", at);
     check_value(*f, value, at);
+    r.fields.set(*f, IncomingField{&value, common});
   }
   if (auto stamps = item.find("stamps"); stamps != item.end()) {
     if (!stamps->is_object()) refuse("wrong_type", "stamps must be an object", pointer + "/stamps");
@@ -249,21 +240,8 @@ IncomingRecord read_record_v1(const Json& item, std::size_t index) {
   r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
   const Json& fields = member(item, "fields", pointer);
   if (!fields.is_object()) refuse("wrong_type", "fields must be an object", pointer + "/fields");
-  static const std::string unnamed;  // the fast path names no place; a refusal is checked again with names
   for (const auto& [name, entry] : fields.items()) {
     const SyncField* f = r.entity->field(name);
-    if (f && entry.is_object() && entry.size() == 2) {
-      auto value = entry.find("value"), stamp = entry.find("stamp");
-      if (value != entry.end() && stamp != entry.end()) {
-        try {
-          check_value(*f, *value, unnamed);
-          r.fields.set(*f, IncomingField{&*value, stamp->is_null() ? std::string_view() : stamp_at(*stamp, unnamed)});
-          continue;
-        } catch (const CommandError&) {
-          // refused below, naming the place
-        }
-      }
-    }
     std::string at = pointer + "/fields/" + pointer_key(name);
     if (!f) refuse("unknown_field", "A " + entity + " has no field \"" + std::string(text::cut(name, 60)) + "\"", at);
     if (!entry.is_object()) refuse("wrong_type", "A field must be an object {value, stamp}", at);
@@ -386,6 +364,7 @@ void clamp_record(IncomingRecord& r, int64_t limit, SyncDocument* out) {
     if (stamp.empty() || (stamp.data() == fine.data() && stamp.size() == fine.size())) continue;
     auto parsed = HlcStamp::parse(stamp);
     if (parsed && parsed->wall_ms > limit) {
+      if (r.owned_stamps.empty()) r.owned_stamps.reserve(r.entity->fields.size());
       const std::string& clamped = r.owned_stamps.emplace_back(HlcStamp{limit, parsed->counter, parsed->device}.to_string());
       if (out) {
         if (out->clamped.size() < kMaxReportEntries) {
@@ -759,8 +738,12 @@ class RecordScanner {
     if (skip(), i_ != t_.size()) return false;
     if (!r_.entity || !has_id || !has_values || !is_uuid(id)) return false;
     r_.id = std::string(id);
-    // Every field carried takes the record's stamp, but those "stamps" names.
-    for (IncomingField* field : carried_) field->stamp = common;
+    // Every field carried (so far only those are filled) takes the record's stamp, but those
+    // "stamps" names.
+    for (const auto& f : r_.entity->fields) {
+      IncomingField& field = r_.fields.slot(f);
+      if (field.value) field.stamp = common;
+    }
     for (std::size_t k = 0; k < stamps_used_; ++k) {
       IncomingField* field = r_.fields.find(stamps_[k].first);
       if (!field) return false;  // a stamp for a field not in values (or no such field)
@@ -780,7 +763,6 @@ class RecordScanner {
   IncomingRecord& r_;
   PlainParser values_parser_;
   std::shared_ptr<Json> holder_;  // the values, in an array reserved to never move them
-  std::vector<IncomingField*> carried_;  // the fields in values
   std::pair<std::string_view, std::string_view> stamps_[16];
   std::size_t stamps_used_ = 0;
 
@@ -834,7 +816,6 @@ class RecordScanner {
     holder_ = std::make_shared<Json>(Json::array());
     auto& array = holder_->get_ref<Json::array_t&>();
     array.reserve(count);
-    carried_.reserve(count);
     skip();
     if (take('}')) return true;
     static const std::string unnamed;
@@ -868,7 +849,6 @@ class RecordScanner {
         return false;
       }
       slot = IncomingField{&array.back(), {}};
-      carried_.push_back(&slot);
       skip();
       if (take(',')) continue;
       return take('}');
@@ -904,9 +884,10 @@ IncomingField* IncomingFields::find(std::string_view name) {
 }
 
 const IncomingField& IncomingFields::at(std::string_view name) const {
+  static const Json missing;  // a field that is not there reads as null (never asked: all are filled)
+  static const IncomingField none{&missing, {}};
   const IncomingField* field = find(name);
-  if (!field) throw std::out_of_range("no field " + std::string(name));
-  return *field;
+  return field ? *field : none;
 }
 
 std::pair<const std::string&, const IncomingField&> IncomingFields::iterator::operator*() const {

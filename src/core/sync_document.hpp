@@ -3,7 +3,6 @@
 // document ("/records/3/fields/amount/value").
 #pragma once
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,7 +32,7 @@ class IncomingFields {
   IncomingField& slot(const SyncField& f);  // f's slot, empty (value nullptr) when f is absent
   IncomingField* find(std::string_view name);
   const IncomingField* find(std::string_view name) const;
-  const IncomingField& at(std::string_view name) const;  // throws std::out_of_range when absent
+  const IncomingField& at(std::string_view name) const;  // absent: a field holding null
   bool has(std::string_view name) const { return find(name) != nullptr; }
 
   class iterator {
@@ -73,7 +72,9 @@ struct IncomingRecord {
   IncomingFields fields;
   std::size_t index = 0;  // in the file's list of records
   std::shared_ptr<const Json> holder;  // the record's JSON (or its values) when it was read from text
-  std::list<std::string> owned_stamps;  // stamps made while reading (clamped): nodes stay put on a move
+  // Stamps made while reading (clamped), at most one per field: reserved for all of them at the
+  // first, so never moved (the views into them hold, also when the record is moved).
+  std::vector<std::string> owned_stamps;
 
   std::string pointer() const { return "/records/" + std::to_string(index); }  // "/records/3"
 };

@@ -1,7 +1,5 @@
 #include "core/sync_entities.hpp"
 
-#include <algorithm>
-
 #include "core/change_log.hpp"
 #include "core/clock.hpp"
 #include "core/database.hpp"
@@ -214,10 +212,13 @@ const SyncField* SyncEntity::field(std::string_view name) const {
 const std::vector<SyncEntity>& sync_entities() {
   static const std::vector<SyncEntity> entities = [] {
     auto out = build_entities();
-    for (auto& e : out) {
-      for (std::size_t i = 0; i < e.fields.size(); ++i) e.by_name.push_back(i);
-      std::sort(e.by_name.begin(), e.by_name.end(),
-                [&](std::size_t a, std::size_t b) { return e.fields[a].name < e.fields[b].name; });
+    for (auto& e : out) {  // by insertion: a few dozen fields at most
+      for (std::size_t i = 0; i < e.fields.size(); ++i) {
+        e.by_name.push_back(i);
+        for (std::size_t k = i; k > 0 && e.fields[e.by_name[k]].name < e.fields[e.by_name[k - 1]].name; --k) {
+          std::swap(e.by_name[k], e.by_name[k - 1]);
+        }
+      }
     }
     return out;
   }();

@@ -86,15 +86,7 @@ class RowIndex {
   }
   std::size_t find(const SyncEntity& e, const IdKey& key) {
     const Rows& rows = rows_of(e);
-    if (rows.keyed) return find(rows, key);
-    static const char* hex = "0123456789abcdef";
-    std::string text;
-    for (int i = 0; i < 32; ++i) {
-      if (i == 8 || i == 12 || i == 16 || i == 20) text += '-';
-      uint64_t word = i < 16 ? key.high : key.low;
-      text += hex[(word >> (4 * (15 - i % 16))) & 15];
-    }
-    return find(e, text);
+    return rows.keyed ? find(rows, key) : find(e, format_uuid(key.high, key.low));
   }
   // The rows of `e` if they were read, else nullptr.
   Rows* read(const SyncEntity& e) {
@@ -239,9 +231,9 @@ class RecordText {
  private:
   std::string& out_;
   int indent_, level_;
-  std::map<const SyncEntity*, std::vector<std::size_t>> sorted_;
   std::vector<bool> carried_;
-  std::vector<std::pair<const std::string*, std::size_t>> distinct_;  // a record's stamps, counted
+  std::vector<const std::string*> distinct_;  // a record's stamps
+  std::vector<std::size_t> counts_;            // how many fields carry each
 
   // A record's fields as write() reads them, by position in e.fields (one writer for every
   // kind of source: the module carries it once).
@@ -286,23 +278,28 @@ class RecordText {
     auto empty = [&](std::size_t i) { return fields.empty(i); };
     auto value = [&](std::size_t i) { fields.value(i); };
     const char* colon = indent_ >= 0 ? ": " : ":";
-    const std::vector<std::size_t>& order = sorted_fields(e);
+    const std::vector<std::size_t>& order = e.by_name;  // a JSON object's keys are sorted
     // The record's stamp: the one most fields carry; of equal counts, the later. Counted per
     // distinct stamp (a record has one to a few).
     distinct_.clear();
+    counts_.clear();
     for (std::size_t i = 0; i < e.fields.size(); ++i) {
       const std::string* own = stamp(i);
       if (!own) continue;
-      auto it = std::find_if(distinct_.begin(), distinct_.end(), [&](const auto& d) { return same(d.first, own); });
-      if (it == distinct_.end()) distinct_.push_back({own, 1});
-      else ++it->second;
+      std::size_t d = 0;
+      while (d < distinct_.size() && !same(distinct_[d], own)) ++d;
+      if (d == distinct_.size()) {
+        distinct_.push_back(own);
+        counts_.push_back(0);
+      }
+      ++counts_[d];
     }
     const std::string* common = nullptr;
     std::size_t common_count = 0;
-    for (const auto& [candidate, count] : distinct_) {
-      if (count > common_count || (count == common_count && *candidate > *common)) {
-        common = candidate;
-        common_count = count;
+    for (std::size_t d = 0; d < distinct_.size(); ++d) {
+      if (counts_[d] > common_count || (counts_[d] == common_count && *distinct_[d] > *common)) {
+        common = distinct_[d];
+        common_count = counts_[d];
       }
     }
     auto key = [&](const char* name) {
@@ -394,16 +391,6 @@ class RecordText {
     if (indent_ < 0) return;
     out_ += '\n';
     out_.append(static_cast<std::size_t>((level_ + depth) * indent_), ' ');
-  }
-  // Positions in e.fields in the order of a JSON object's keys (sorted by name).
-  const std::vector<std::size_t>& sorted_fields(const SyncEntity& e) {
-    auto [it, fresh] = sorted_.try_emplace(&e);
-    if (fresh) {
-      for (std::size_t i = 0; i < e.fields.size(); ++i) it->second.push_back(i);
-      std::sort(it->second.begin(), it->second.end(),
-                [&](std::size_t a, std::size_t b) { return e.fields[a].name < e.fields[b].name; });
-    }
-    return it->second;
   }
   // A column as sync_value would read it, written straight from the row.
   void append_column(const Statement& row, int col, const SyncField& f) {

@@ -183,7 +183,7 @@ class Importer {
     settle_references();
     refresh_touched();
     // Nothing written or removed: the references stand as they stood (0.2 s at 100k natively).
-    Statement check(ctx_.db, written_.empty() && removed_.empty() ? "SELECT 1 WHERE 0" : "PRAGMA foreign_key_check");
+    Statement check(ctx_.db, !changed_any_ ? "SELECT 1 WHERE 0" : "PRAGMA foreign_key_check");
     if (check.step()) {
       throw CommandError("integrity", "The import would leave a " + check.column_text(0) +
                                           " row pointing at a missing record; nothing was imported");
@@ -201,7 +201,16 @@ class Importer {
   std::optional<RecordTable<char>> in_file_;  // the records of the file, made when first asked
   std::set<RecordKey> touched_;  // rows whose derived columns need recomputing
   std::set<RecordKey> seen_;     // records whose state changed here (forwarded by later exports)
-  std::set<const SyncEntity*> written_, removed_;  // entities with rows stored or removed here
+  // Entities with rows stored or removed here, by position in sync_entities().
+  std::vector<char> written_ = std::vector<char>(sync_entities().size()), removed_ = written_;
+  bool changed_any_ = false;
+  void note(std::vector<char>& which, const SyncEntity& e) {
+    which[static_cast<std::size_t>(&e - sync_entities().data())] = 1;
+    changed_any_ = true;
+  }
+  bool noted(const std::vector<char>& which, const SyncEntity& e) const {
+    return which[static_cast<std::size_t>(&e - sync_entities().data())] != 0;
+  }
   ImportMirror::Parts& mirror_;
   StampMirror& stamps_;                    // the field stamps
   RecordTable<std::string>& tombstones_;   // mirror of tombstones
@@ -374,7 +383,7 @@ class Importer {
       }
       if (!resolve_references(e, row, names, "record_skipped").empty()) return;
       insert_sync_row(ctx_.db, e, row);
-      written_.insert(&e);
+      note(written_, e);
       set_stamps(e.name, r.id, incoming_stamps);
       touched_.insert({e.name, r.id});
       seen_.insert({e.name, r.id});
@@ -413,7 +422,7 @@ class Importer {
                                {"new_stamp", incoming_stamps[name]}});
     }
     update_sync_row(ctx_.db, e, row, changed);
-    written_.insert(&e);
+    note(written_, e);
     FieldStamps taken;
     for (const auto& name : newer) taken[name] = incoming_stamps[name];
     set_stamps(e.name, r.id, taken);
@@ -425,7 +434,7 @@ class Importer {
 
   // Removes a row with its stamps (the tombstone, if any, stays) and its duplicate keys.
   void remove_row(const SyncEntity& e, const Json& row) {
-    removed_.insert(&e);
+    note(removed_, e);
     const std::string& id = row["id"].get_ref<const std::string&>();
     ctx_.changes.drop_stamps(e.name, id);
     stamps_.changed(e.name, id);
@@ -492,7 +501,7 @@ class Importer {
           if (f.target == "*") targets = {"deal", "lead", "contact", "company"};
           for (const auto& target_name : targets) {
             const SyncEntity& target = *find_sync_entity(target_name);
-            if (!written_.count(&e) && !removed_.count(&target)) continue;  // untouched: still holds
+            if (!noted(written_, e) && !noted(removed_, target)) continue;  // untouched: still holds
             for (const auto& id : dangling(e, f, target, f.target == "*" ? target_name : "")) {
               auto row = read_row(ctx_.db, e, id);
               if (!row) continue;
@@ -501,7 +510,7 @@ class Importer {
               if (f.rule == RefRule::optional) {
                 (*row)[f.name] = "";
                 update_sync_row(ctx_.db, e, *row, {f.name});
-                written_.insert(&e);
+                note(written_, e);
                 touched_.insert({e.name, id});
                 entry["action"] = "cleared";
               } else {
