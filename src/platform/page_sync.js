@@ -349,11 +349,15 @@ var KervanStorage = (function () {
     return new Promise(function () {});
   }
 
-  // Holds the writer lock until the page goes away; `grant` runs when it is ours.
+  // Holds the writer lock until the page goes away (or releaseLock()); `grant` runs when it is
+  // ours.
+  var releaseLock = function () {};
   function holdLock(options, grant) {
     return navigator.locks.request(LOCK_NAME, options, function (lock) {
-      if (!lock) return grant(false);
-      return Promise.resolve(grant(true)).then(function () { return new Promise(function () {}); });
+      if (!lock || st.mode === 'memory') return grant(false);
+      return Promise.resolve(grant(true)).then(function () {
+        return new Promise(function (resolve) { releaseLock = resolve; });
+      });
     }).catch(function () { demote(); });
   }
 
@@ -428,6 +432,7 @@ var KervanStorage = (function () {
   function toMemory(reason) {
     st.mode = 'memory';
     st.writer = false;
+    releaseLock();  // taken while the store was being opened: another tab may use the store
     st.problem = reason;
     st.image = null;
     st.durable = st.ticket;
@@ -452,13 +457,16 @@ var KervanStorage = (function () {
       return Promise.resolve();
     }
     // One retry: right after a crash the old browser may still hold the files for a moment.
+    // The writer lock is asked for meanwhile (both wait on the browser, one after the other
+    // took 20-60 ms more of every start).
+    var role = decideRole();
     return KervanPageStore.open(DB_NAME).catch(function () {
       return new Promise(function (resolve) { setTimeout(resolve, 500); }).then(function () {
         return KervanPageStore.open(DB_NAME);
       });
     }).then(function (db) {
       st.db = db;
-      return decideRole();
+      return role;
     }).then(function (writer) {
       st.writer = writer;
       return KervanPageStore.load(st.db, writer ? st.owner : null);
