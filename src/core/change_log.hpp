@@ -49,14 +49,12 @@ class RecordTable {
     uint32_t no = entity_no(entity, false);
     if (no == kNone) return nullptr;
     unsigned char bytes[16];
-    if (uuid_bytes(id, bytes)) {
-      if (slots_.empty()) return nullptr;
-      Slot& slot = slots_[probe(key_of(no, bytes))];
-      return slot.key.entity == kNone ? nullptr : &slot.value;
-    }
+    if (uuid_bytes(id, bytes)) return find_key(no, bytes);
     auto it = by_text_.find(std::pair<uint32_t, std::string>(no, std::string(id)));
     return it == by_text_.end() ? nullptr : &it->second;
   }
+  // The same for a UUID id given as its 16 bytes.
+  V* find_uuid(std::string_view entity, const unsigned char* bytes) { return find_key(entity_no(entity, false), bytes); }
   // Adds the record with `value` unless it is there already: its value, and whether it is new.
   std::pair<V*, bool> insert(std::string_view entity, std::string_view id, V value = V()) {
     unsigned char bytes[16];
@@ -97,6 +95,11 @@ class RecordTable {
   static std::size_t hash(const Key& k) {
     uint64_t h = (k.hi ^ (k.lo * 0x9e3779b97f4a7c15ULL) ^ k.entity) * 0xbf58476d1ce4e5b9ULL;
     return static_cast<std::size_t>(h ^ (h >> 31));
+  }
+  V* find_key(uint32_t entity_no, const unsigned char* bytes) {
+    if (entity_no == kNone || slots_.empty()) return nullptr;
+    Slot& slot = slots_[probe(key_of(entity_no, bytes))];
+    return slot.key.entity == kNone ? nullptr : &slot.value;
   }
   // The slot holding `key`, or the empty slot where it would go.
   std::size_t probe(const Key& key) const {

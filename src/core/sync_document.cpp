@@ -193,6 +193,7 @@ IncomingRecord read_record_v2(const Json& item, std::size_t index) {
                         pointer);
   r.fields.reset(*r.entity);
   r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
+  uuid_bytes(r.id, r.uuid);
   std::string_view common;  // the record's stamp: of every field carried and not named in "stamps"
   if (auto stamp = item.find("stamp"); stamp != item.end() && !stamp->is_null()) {
     common = stamp_at(*stamp, pointer + "/stamp");
@@ -223,7 +224,7 @@ IncomingRecord read_record_v2(const Json& item, std::size_t index) {
   }
   // The fields left out were never written and hold their kind's empty value.
   for (const auto& f : r.entity->fields) {
-    if (!r.fields.has(f.name)) r.fields.set(f, IncomingField{&empty_sync_value(f.kind), {}});
+    if (!r.fields.slot(f).value) r.fields.set(f, IncomingField{&empty_sync_value(f.kind), {}});
   }
   check_domain(r, true);
   return r;
@@ -238,6 +239,7 @@ IncomingRecord read_record_v1(const Json& item, std::size_t index) {
   r.fields.reset(*r.entity);
   const std::string& entity = r.entity->name;
   r.id = uuid_at(member(item, "id", pointer), pointer + "/id");
+  uuid_bytes(r.id, r.uuid);
   const Json& fields = member(item, "fields", pointer);
   if (!fields.is_object()) refuse("wrong_type", "fields must be an object", pointer + "/fields");
   for (const auto& [name, entry] : fields.items()) {
@@ -252,7 +254,7 @@ IncomingRecord read_record_v1(const Json& item, std::size_t index) {
     r.fields.set(*f, IncomingField{&value, stamp.is_null() ? std::string_view() : stamp_at(stamp, at + "/stamp")});
   }
   for (const auto& f : r.entity->fields) {
-    if (!r.fields.has(f.name)) refuse("missing_field", "The field \"" + f.name + "\" is missing", pointer + "/fields");
+    if (!r.fields.slot(f).value) refuse("missing_field", "The field \"" + f.name + "\" is missing", pointer + "/fields");
   }
   check_domain(r, false);
   return r;
@@ -393,7 +395,7 @@ void read_records(SyncDocument& out, std::size_t count, const RecordReader& read
   int64_t limit = out.clamp_limit_ms;
   for (std::size_t i = 0; i < count; ++i) {
     IncomingRecord r = reader(i);
-    if (!seen.insert(r.entity->name, r.id).second) {
+    if (!seen.insert_uuid(r.entity->name, r.uuid).second) {
       refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", r.pointer() + "/id");
     }
     clamp_record(r, limit, &out);
@@ -736,7 +738,7 @@ class RecordScanner {
     }
     ++i_;
     if (skip(), i_ != t_.size()) return false;
-    if (!r_.entity || !has_id || !has_values || !is_uuid(id)) return false;
+    if (!r_.entity || !has_id || !has_values || !uuid_bytes(id, r_.uuid)) return false;
     r_.id = std::string(id);
     // Every field carried (so far only those are filled) takes the record's stamp, but those
     // "stamps" names.
@@ -750,7 +752,8 @@ class RecordScanner {
       field->stamp = stamps_[k].second;
     }
     for (const auto& f : r_.entity->fields) {
-      if (!r_.fields.has(f.name)) r_.fields.set(f, IncomingField{&empty_sync_value(f.kind), {}});
+      IncomingField& field = r_.fields.slot(f);
+      if (!field.value) field = IncomingField{&empty_sync_value(f.kind), {}};
     }
     r_.holder = std::move(holder_);
     check_domain(r_, true);

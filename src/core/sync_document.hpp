@@ -69,6 +69,7 @@ struct IncomingRecord {
 
   const SyncEntity* entity = nullptr;
   std::string id;
+  unsigned char uuid[16] = {};  // the id's 16 bytes (every record id is a UUID), parsed once
   IncomingFields fields;
   std::size_t index = 0;  // in the file's list of records
   std::shared_ptr<const Json> holder;  // the record's JSON (or its values) when it was read from text

@@ -97,12 +97,11 @@ class StampMirror {
   // for every stamp of `fields` later than `floor`, the same or a later stamp: find() would
   // then give stamps no field of `fields` is newer than. False whenever that is not certain
   // (the caller then takes find()'s way). Reads the stored text in place.
-  template <class Fields>
-  bool knows_all(const std::string& entity, const std::string& id, const Fields& fields, std::string_view floor) {
-    const Entry* entry = records_.find(entity, id);
+  bool knows_all(const IncomingRecord& r, std::string_view floor) {
+    const Entry* entry = records_.find_uuid(r.entity->name, r.uuid);
     if (!entry || entry->changed || entry->size == kNoText || !view_.load(packed(*entry))) return false;
     std::string_view last_stamp, last_local;  // the last pair compared: most fields share both
-    for (const auto& [name, field] : fields) {
+    for (const auto& [name, field] : r.fields) {
       std::string_view stamp = field.stamp;
       if (stamp.empty() || stamp <= floor) continue;
       std::string_view local = view_.stamp(name);
@@ -142,8 +141,11 @@ struct ImportMirror::Parts {
 
   // The record's tombstone stamp, "" when it has none; valid until a tombstone is added.
   const std::string& tombstone_of(const std::string& entity, const std::string& id) {
+    return or_none(tombstones.find(entity, id));
+  }
+  const std::string& tombstone_of(const IncomingRecord& r) { return or_none(tombstones.find_uuid(r.entity->name, r.uuid)); }
+  static const std::string& or_none(const std::string* stamp) {
     static const std::string none;
-    const std::string* stamp = tombstones.find(entity, id);
     return stamp ? *stamp : none;
   }
 };
@@ -152,7 +154,7 @@ ImportMirror::ImportMirror(CommandContext& ctx) : parts_(std::make_unique<Parts>
 ImportMirror::~ImportMirror() = default;
 
 bool ImportMirror::known(const IncomingRecord& r) {
-  return parts_->stamps.knows_all(r.entity->name, r.id, r.fields, parts_->tombstone_of(r.entity->name, r.id));
+  return parts_->stamps.knows_all(r, parts_->tombstone_of(r));
 }
 
 namespace {
@@ -350,9 +352,9 @@ class Importer {
 
   void apply_record(const IncomingRecord& r) {
     const SyncEntity& e = *r.entity;
-    const std::string& tombstone = tombstone_of(e.name, r.id);
+    const std::string& tombstone = mirror_.tombstone_of(r);
     // The usual case of a file this device mostly knows, without making maps of the stamps.
-    if (stamps_.knows_all(e.name, r.id, r.fields, tombstone)) {
+    if (stamps_.knows_all(r, tombstone)) {
       report_.count("skipped");
       return;
     }
