@@ -174,8 +174,9 @@ class ChangeLog {
     // known here (unpack_stamps decides what that is: it throws, or reloads the names).
     bool load(std::string_view packed);
     // The stamp text of the field in the last text loaded, as unpack_stamps would give it, or
-    // "" when the field is not stamped there. Valid until the next call.
-    std::string_view stamp(std::string_view field);
+    // "" when the field is not stamped there. Valid until the next call. `slot` is a small
+    // number the caller gives this field name every time (its field number is kept there).
+    std::string_view stamp(std::string_view field, std::size_t slot);
 
    private:
     ChangeLog& log_;
@@ -190,11 +191,7 @@ class ChangeLog {
     uint32_t loads_ = 0;
     std::vector<std::optional<std::string>> devices_;  // device number -> id (cache)
     std::vector<char> fields_known_;                   // field number -> numbered here (cache)
-    struct NameHash {
-      using is_transparent = void;
-      std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-    };
-    std::unordered_map<std::string, int64_t, NameHash, std::equal_to<>> field_numbers_;  // cache
+    std::vector<int64_t> field_numbers_;  // by the caller's slot, -1 when not known (cache)
     uint64_t generation_ = UINT64_MAX;  // of log_'s names when the caches were filled
   };
   // The stamps of one entity's records in id (text) order, read alongside the rows of a

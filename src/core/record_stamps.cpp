@@ -342,15 +342,13 @@ bool ChangeLog::PackedView::load(std::string_view packed) {
   return ok && known;
 }
 
-std::string_view ChangeLog::PackedView::stamp(std::string_view field) {
-  int64_t no = 0;
-  if (auto it = field_numbers_.find(field); it != field_numbers_.end()) {
-    no = it->second;
-  } else {
+std::string_view ChangeLog::PackedView::stamp(std::string_view field, std::size_t slot) {
+  if (slot >= field_numbers_.size()) field_numbers_.resize(slot + 1, -1);
+  int64_t no = field_numbers_[slot];
+  if (no < 0) {
     auto found = log_.fields_.number.find(std::string(field));
     if (found == log_.fields_.number.end()) return {};  // no stored text names this field
-    no = found->second;
-    field_numbers_.emplace(std::string(field), no);
+    no = field_numbers_[slot] = found->second;
   }
   auto n = static_cast<std::size_t>(no);
   if (n >= group_of_.size() || group_of_[n].first != loads_) return {};

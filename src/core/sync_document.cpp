@@ -384,26 +384,34 @@ void clamp_record(IncomingRecord& r, int64_t limit, SyncDocument* out) {
   }
 }
 
-// Reads record i of the document: checked, its stamps as in the file (not clamped).
-using RecordReader = std::function<IncomingRecord(std::size_t)>;
+// Reads record i of the document into r (as IncomingRecord::reuse_as left it): checked, its
+// stamps as in the file (not clamped).
+using RecordReader = std::function<void(std::size_t, IncomingRecord&)>;
 
-// Checks every record (one at a time), lists them and sets up load().
+// Checks every record (one at a time, in one record whose buffers serve them all), lists them
+// and sets up load().
 void read_records(SyncDocument& out, std::size_t count, const RecordReader& reader, const KnownCheck& known) {
   RecordTable<char> seen;  // by entity and the id's 16 bytes (420k records at 100k)
   seen.reserve(count);
   out.records.reserve(count);
   int64_t limit = out.clamp_limit_ms;
+  IncomingRecord r;
   for (std::size_t i = 0; i < count; ++i) {
-    IncomingRecord r = reader(i);
+    r.reuse_as(i);
+    reader(i, r);
     if (!seen.insert_uuid(r.entity->name, r.uuid).second) {
       refuse("duplicate_record", "The " + r.entity->name + " " + r.id + " appears twice", r.pointer() + "/id");
     }
     clamp_record(r, limit, &out);
-    bool is_known = known && known(r);
-    out.records.push_back({r.entity, std::move(r.id), is_known});
+    RecordRef& ref = out.records.emplace_back();
+    ref.entity = r.entity;
+    std::copy(std::begin(r.uuid), std::end(r.uuid), ref.uuid);
+    ref.known = known && known(r);
   }
   out.load = [reader, limit](std::size_t i) {
-    IncomingRecord r = reader(i);
+    IncomingRecord r;
+    r.reuse_as(i);
+    reader(i, r);
     clamp_record(r, limit, nullptr);  // again, as the first reading did (which reported it)
     return r;
   };
@@ -739,7 +747,7 @@ class RecordScanner {
     ++i_;
     if (skip(), i_ != t_.size()) return false;
     if (!r_.entity || !has_id || !has_values || !uuid_bytes(id, r_.uuid)) return false;
-    r_.id = std::string(id);
+    r_.id.assign(id);
     // Every field carried (so far only those are filled) takes the record's stamp, but those
     // "stamps" names.
     for (const auto& f : r_.entity->fields) {
@@ -816,8 +824,12 @@ class RecordScanner {
   bool values() {
     if (!take('{')) return false;
     std::size_t count = r_.entity->fields.size();
-    holder_ = std::make_shared<Json>(Json::array());
+    // The last record's array when nothing else holds it (a record reused for the next one).
+    if (r_.holder && r_.holder.use_count() == 1 && r_.holder->is_array()) holder_ = std::const_pointer_cast<Json>(r_.holder);
+    else holder_ = std::make_shared<Json>(Json::array());
+    r_.holder.reset();
     auto& array = holder_->get_ref<Json::array_t&>();
+    array.clear();
     array.reserve(count);
     skip();
     if (take('}')) return true;
@@ -863,6 +875,22 @@ class RecordScanner {
 
 bool parse_plain_json(std::string_view text, Json& out) { return PlainParser(text).whole(out); }
 
+void IncomingRecord::reuse_as(std::size_t at) {
+  entity = nullptr;
+  id.clear();
+  index = at;
+  owned_stamps.clear();  // the fields pointing into them are reset with the entity
+}
+
+std::string RecordRef::id() const {
+  uint64_t hi = 0, lo = 0;
+  for (int i = 0; i < 8; ++i) {
+    hi = hi << 8 | uuid[i];
+    lo = lo << 8 | uuid[8 + i];
+  }
+  return format_uuid(hi, lo);
+}
+
 void IncomingFields::reset(const SyncEntity& e) {
   entity_ = &e;
   order_ = &e.by_name;
@@ -872,6 +900,9 @@ void IncomingFields::reset(const SyncEntity& e) {
 void IncomingFields::set(const SyncField& f, IncomingField field) { slot(f) = field; }
 
 IncomingField& IncomingFields::slot(const SyncField& f) {
+  return slots_[static_cast<std::size_t>(&f - entity_->fields.data())];
+}
+const IncomingField& IncomingFields::slot(const SyncField& f) const {
   return slots_[static_cast<std::size_t>(&f - entity_->fields.data())];
 }
 
@@ -909,8 +940,8 @@ SyncDocument read_sync_document(const Json& doc, int64_t clamp_limit_ms, const K
   read_header(doc, out);
   const Json* records = &doc["records"];
   int version = out.version;
-  read_records(out, records->size(), [records, version](std::size_t i) {
-    return read_record((*records)[i], i, version);
+  read_records(out, records->size(), [records, version](std::size_t i, IncomingRecord& r) {
+    r = read_record((*records)[i], i, version);
   }, known);
   const Json& tombstones = member(doc, "tombstones", "");
   read_tombstones(out, doc, tombstones.is_array() ? tombstones.size() : 0, items_of(tombstones));
@@ -985,17 +1016,12 @@ SyncDocument read_sync_text(std::string_view text, int64_t clamp_limit_ms, const
     return [text, shared](std::size_t n) { return parse_span(text, (*shared)[n]); };
   };
   auto records = std::make_shared<const std::vector<Span>>(std::move(record_items));
-  read_records(out, records_listed ? records->size() : 0, [text, records, version](std::size_t i) {
+  read_records(out, records_listed ? records->size() : 0, [text, records, version](std::size_t i, IncomingRecord& r) {
     Span span = (*records)[i];
-    if (version >= 2) {
-      IncomingRecord r;
-      r.index = i;
-      if (RecordScanner(text.substr(span.begin, span.end - span.begin), r).read()) return r;
-    }
+    if (version >= 2 && RecordScanner(text.substr(span.begin, span.end - span.begin), r).read()) return;
     auto item = parse_span(text, span);
-    IncomingRecord r = read_record(*item, i, version);
+    r = read_record(*item, i, version);
     r.holder = std::move(item);
-    return r;
   }, known);
   read_tombstones(out, skeleton, tombstones_listed ? tombstone_items.size() : 0, items(tombstone_items));
   out.version = version;

@@ -224,8 +224,10 @@ const SyncField* SyncEntity::field(std::string_view name) const {
 const std::vector<SyncEntity>& sync_entities() {
   static const std::vector<SyncEntity> entities = [] {
     auto out = build_entities();
+    std::size_t number = 0;
     for (auto& e : out) {  // by insertion: a few dozen fields at most
       for (std::size_t i = 0; i < e.fields.size(); ++i) {
+        e.fields[i].number = number++;
         e.by_name.push_back(i);
         for (std::size_t k = i; k > 0 && e.fields[e.by_name[k]].name < e.fields[e.by_name[k - 1]].name; --k) {
           std::swap(e.by_name[k], e.by_name[k - 1]);

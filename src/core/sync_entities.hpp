@@ -45,6 +45,7 @@ struct SyncField {
   RefRule rule = RefRule::none;
   std::string target;  // referenced entity; "*" = the entity named by the record's "entity" field
   bool nullable = false;  // "" is stored as NULL
+  std::size_t number = 0;  // unique among the fields of sync_entities(), from 0 (a cache index)
 };
 
 struct SyncEntity {

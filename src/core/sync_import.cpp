@@ -101,10 +101,11 @@ class StampMirror {
     const Entry* entry = records_.find_uuid(r.entity->name, r.uuid);
     if (!entry || entry->changed || entry->size == kNoText || !view_.load(packed(*entry))) return false;
     std::string_view last_stamp, last_local;  // the last pair compared: most fields share both
-    for (const auto& [name, field] : r.fields) {
+    for (const auto& f : r.entity->fields) {  // any order: every field is compared
+      const IncomingField& field = r.fields.slot(f);
       std::string_view stamp = field.stamp;
-      if (stamp.empty() || stamp <= floor) continue;
-      std::string_view local = view_.stamp(name);
+      if (!field.value || stamp.empty() || stamp <= floor) continue;
+      std::string_view local = view_.stamp(f.name, f.number);
       if (local.empty()) return false;
       if (same_text(stamp, last_stamp) && same_text(local, last_local)) continue;
       if (stamp > local) return false;
@@ -224,7 +225,7 @@ class Importer {
     if (!in_file_) {
       in_file_.emplace();
       in_file_->reserve(doc_.records.size());
-      for (const auto& r : doc_.records) in_file_->insert(r.entity->name, r.id);
+      for (const auto& r : doc_.records) in_file_->insert_uuid(r.entity->name, r.uuid);
     }
     return in_file_->find(entity, id) != nullptr;
   }

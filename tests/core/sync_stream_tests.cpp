@@ -501,7 +501,7 @@ TEST_CASE("the reader marks known exactly the records with nothing newer than th
     SyncDocument doc = read_sync_text(text, INT64_MAX, [&](const IncomingRecord& r) { return mirror.known(r); });
     std::vector<std::string> unknown;
     for (const auto& r : doc.records) {
-      if (!r.known) unknown.push_back(r.entity->name + " " + r.id);
+      if (!r.known) unknown.push_back(r.entity->name + " " + r.id());
     }
     return unknown;
   };
