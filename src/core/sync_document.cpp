@@ -1,9 +1,7 @@
 #include "core/sync_document.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <set>
-#include <unordered_set>
 
 #include "core/change_log.hpp"
 #include "core/clock.hpp"

@@ -318,6 +318,37 @@ export const tests = [
           return { packs: since.packs.length, plain: since.plain.length, size: since.size, same };
         });
         t.assert(behind.packs === packed.packs && behind.plain === over.blocks, `read since 0: ${behind.packs} packs, ${behind.plain} records`);
+        // The image as start-up places it: each pack read into a reused buffer (a BYOB reader),
+        // and where a browser has no such reader, each into a new one. Both give the stored bytes.
+        const placed = await s.page.evaluate(async () => {
+          const scope = location.pathname.replace(/[^/]*$/, '');
+          const db = await KervanPageStore.open('kervan-pages:' + scope);
+          const image = async () => {
+            const loaded = await KervanPageStore.load(db, null);
+            const view = new Uint8Array(loaded.size);
+            const unreadable = await loaded.place(() => view);
+            return { view, unreadable };
+          };
+          const byob = await image();
+          const getReader = ReadableStream.prototype.getReader;
+          ReadableStream.prototype.getReader = function (options) {
+            if (options && options.mode === 'byob') throw new TypeError('no BYOB reader here');
+            return getReader.call(this, options);
+          };
+          let whole;
+          try {
+            whole = await image();
+          } finally {
+            ReadableStream.prototype.getReader = getReader;
+          }
+          db.close();
+          let same = 0;
+          for (let i = 0; i < byob.view.length; i++) same += byob.view[i] === whole.view[i] ? 1 : 0;
+          const head = String.fromCharCode(...byob.view.subarray(0, 15));
+          return { size: byob.view.length, same, head, unreadable: byob.unreadable + whole.unreadable };
+        });
+        t.assert(placed.size === behind.size && placed.same === placed.size && placed.unreadable === 0 && placed.head === 'SQLite format 3',
+                 `start-up placing, both ways: ${JSON.stringify(placed)}`);
         t.assert(behind.size > 4 * 1048576 && behind.same === behind.size, `packs then records give the stored image: ${behind.same} of ${behind.size} bytes`);
         // A reader far behind reads its packs a few at a time (16 in flight, as at start-up),
         // not all at once: a scratch store of 40 small packs and records over two of them.
