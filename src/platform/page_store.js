@@ -162,6 +162,12 @@ var KervanPageStore = (function () {
     if (!readsInto()) {
       return readPacks(packs, function (pack, buffer) { copy(pack, buffer ? new Uint8Array(buffer) : null); });
     }
+    // A pack this way could not read is read the old way before it counts as unreadable: a
+    // browser's quirk in byte streams must not make sound data look damaged.
+    function readWhole(pack) {
+      return pack.b.arrayBuffer().then(function (buffer) { copy(pack, new Uint8Array(buffer)); },
+                                        function () { copy(pack, null); });
+    }
     var next = 0;
     function lane() {
       var scratch = new ArrayBuffer(PACK);
@@ -176,10 +182,11 @@ var KervanPageStore = (function () {
         }
         return read.then(function (r) {
           scratch = r.scratch;
-          copy(pack, r.bytes);
+          if (r.bytes) return copy(pack, r.bytes);
+          return readWhole(pack);
         }, function () {
           scratch = new ArrayBuffer(PACK);  // a failed read may have kept it
-          copy(pack, null);
+          return readWhole(pack);
         }).then(one);
       }
       return Promise.resolve().then(one);

@@ -318,8 +318,9 @@ export const tests = [
           return { packs: since.packs.length, plain: since.plain.length, size: since.size, same };
         });
         t.assert(behind.packs === packed.packs && behind.plain === over.blocks, `read since 0: ${behind.packs} packs, ${behind.plain} records`);
-        // The image as start-up places it: each pack read into a reused buffer (a BYOB reader),
-        // and where a browser has no such reader, each into a new one. Both give the stored bytes.
+        // The image as start-up places it: each pack read into a reused buffer (a BYOB reader);
+        // where a browser has no such reader, or its reads fail, each into a new one. All three
+        // give the same bytes.
         const placed = await s.page.evaluate(async () => {
           const scope = location.pathname.replace(/[^/]*$/, '');
           const db = await KervanPageStore.open('kervan-pages:' + scope);
@@ -335,17 +336,24 @@ export const tests = [
             if (options && options.mode === 'byob') throw new TypeError('no BYOB reader here');
             return getReader.call(this, options);
           };
-          let whole;
+          let whole, retried;
           try {
             whole = await image();
+            // A byte stream that fails every read: each pack is read again the old way.
+            ReadableStream.prototype.getReader = function (options) {
+              const reader = getReader.call(this, options);
+              if (options && options.mode === 'byob') reader.read = () => Promise.reject(new TypeError('a broken byte stream'));
+              return reader;
+            };
+            retried = await image();
           } finally {
             ReadableStream.prototype.getReader = getReader;
           }
           db.close();
           let same = 0;
-          for (let i = 0; i < byob.view.length; i++) same += byob.view[i] === whole.view[i] ? 1 : 0;
+          for (let i = 0; i < byob.view.length; i++) same += byob.view[i] === whole.view[i] && byob.view[i] === retried.view[i] ? 1 : 0;
           const head = String.fromCharCode(...byob.view.subarray(0, 15));
-          return { size: byob.view.length, same, head, unreadable: byob.unreadable + whole.unreadable };
+          return { size: byob.view.length, same, head, unreadable: byob.unreadable + whole.unreadable + retried.unreadable };
         });
         t.assert(placed.size === behind.size && placed.same === placed.size && placed.unreadable === 0 && placed.head === 'SQLite format 3',
                  `start-up placing, both ways: ${JSON.stringify(placed)}`);
