@@ -86,6 +86,16 @@ bool uuid_bytes(std::string_view text, unsigned char (&out)[16]) {
   return true;
 }
 
+void uuid_chars(const unsigned char* bytes, char (&out)[36]) {
+  static const char digits[] = "0123456789abcdef";
+  std::size_t n = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[n++] = '-';
+    out[n++] = digits[bytes[i] >> 4];
+    out[n++] = digits[bytes[i] & 15];
+  }
+}
+
 void ChangeLog::record_delete(std::string_view entity, std::string_view record_id, const HlcStamp& stamp) {
   drop_stamps(entity, record_id);
   Statement tomb(db_,

@@ -33,6 +33,8 @@ using RecordKey = std::pair<std::string, std::string>;          // entity, recor
 
 // The 16 bytes of a lowercase UUID text, as uuid_blob stores them; false for any other text.
 bool uuid_bytes(std::string_view text, unsigned char (&out)[16]);
+// The other way: the 36 characters of the UUID whose 16 bytes are given.
+void uuid_chars(const unsigned char* bytes, char (&out)[36]);
 // The UUID text of its 128 bits as two words, the first 64 bits first.
 std::string format_uuid(uint64_t hi, uint64_t lo);
 
@@ -175,7 +177,8 @@ class ChangeLog {
     bool load(std::string_view packed);
     // The stamp text of the field in the last text loaded, as unpack_stamps would give it, or
     // "" when the field is not stamped there. Valid until the next call. `slot` is a small
-    // number the caller gives this field name every time (its field number is kept there).
+    // number the caller gives this field name every time (its field number is kept there), or
+    // SIZE_MAX for none (looked up by name).
     std::string_view stamp(std::string_view field, std::size_t slot);
 
    private:

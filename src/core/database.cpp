@@ -55,16 +55,9 @@ void uuid_blob_function(sqlite3_context* context, int, sqlite3_value** argv) {
 
 void uuid_text_function(sqlite3_context* context, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_BLOB && sqlite3_value_bytes(argv[0]) == 16) {
-    const auto* bytes = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
-    static const char digits[] = "0123456789abcdef";
     char id[36];
-    std::size_t n = 0;
-    for (int i = 0; i < 16; ++i) {
-      if (i == 4 || i == 6 || i == 8 || i == 10) id[n++] = '-';
-      id[n++] = digits[bytes[i] >> 4];
-      id[n++] = digits[bytes[i] & 15];
-    }
-    sqlite3_result_text64(context, id, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    uuid_chars(static_cast<const unsigned char*>(sqlite3_value_blob(argv[0])), id);
+    sqlite3_result_text64(context, id, sizeof id, SQLITE_TRANSIENT, SQLITE_UTF8);
     return;
   }
   sqlite3_result_value(context, argv[0]);

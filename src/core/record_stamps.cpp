@@ -343,12 +343,14 @@ bool ChangeLog::PackedView::load(std::string_view packed) {
 }
 
 std::string_view ChangeLog::PackedView::stamp(std::string_view field, std::size_t slot) {
-  if (slot >= field_numbers_.size()) field_numbers_.resize(slot + 1, -1);
-  int64_t no = field_numbers_[slot];
+  bool cached = slot != SIZE_MAX;
+  if (cached && slot >= field_numbers_.size()) field_numbers_.resize(slot + 1, -1);
+  int64_t no = cached ? field_numbers_[slot] : -1;
   if (no < 0) {
     auto found = log_.fields_.number.find(std::string(field));
     if (found == log_.fields_.number.end()) return {};  // no stored text names this field
-    no = field_numbers_[slot] = found->second;
+    no = found->second;
+    if (cached) field_numbers_[slot] = no;
   }
   auto n = static_cast<std::size_t>(no);
   if (n >= group_of_.size() || group_of_[n].first != loads_) return {};

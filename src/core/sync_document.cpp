@@ -881,12 +881,9 @@ void IncomingRecord::reuse_as(std::size_t at) {
 }
 
 std::string RecordRef::id() const {
-  uint64_t hi = 0, lo = 0;
-  for (int i = 0; i < 8; ++i) {
-    hi = hi << 8 | uuid[i];
-    lo = lo << 8 | uuid[8 + i];
-  }
-  return format_uuid(hi, lo);
+  char text[36];
+  uuid_chars(uuid, text);
+  return std::string(text, sizeof text);
 }
 
 void IncomingFields::reset(const SyncEntity& e) {

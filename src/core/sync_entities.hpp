@@ -3,6 +3,7 @@
 // writing sync needs: whole rows by sync id, values exactly as stored, derived columns
 // (search text, updated_at, duplicate keys) recomputed after every change.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -45,7 +46,10 @@ struct SyncField {
   RefRule rule = RefRule::none;
   std::string target;  // referenced entity; "*" = the entity named by the record's "entity" field
   bool nullable = false;  // "" is stored as NULL
-  std::size_t number = 0;  // unique among the fields of sync_entities(), from 0 (a cache index)
+  // Unique among the fields of sync_entities(), from 0 (a cache index); kNoNumber in an entity
+  // made elsewhere (a test's), which is then looked up by name every time.
+  static constexpr std::size_t kNoNumber = SIZE_MAX;
+  std::size_t number = kNoNumber;
 };
 
 struct SyncEntity {
