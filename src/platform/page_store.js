@@ -102,7 +102,8 @@ var KervanPageStore = (function () {
   // Reads the Blobs of `packs` (in their order), keeping at most PACKS_IN_FLIGHT reads in
   // flight: `arrived(pack, buffer, error)` runs as each read settles (buffer null and the
   // error when it failed). Resolves once every read settled and was handed over. Used by
-  // place() and readSince(), so a whole image of packs is never read at once.
+  // readSince(), which keeps the buffers (place() copies at once: copyPacks), so a whole image
+  // of packs is never read at once.
   function readPacks(packs, arrived) {
     var next = 0, running = 0;
     return new Promise(function (resolve) {
@@ -158,22 +159,22 @@ var KervanPageStore = (function () {
   // pack's bytes, valid during the call only (null when it could not be read). Each read in
   // flight reuses one buffer: a fresh 1 MiB ArrayBuffer per pack (445 at 100k) made reading
   // the image about a quarter slower (every new buffer's pages are faulted in, then freed).
+  // Where a browser has no BYOB reader for Blobs, each pack is read whole (arrayBuffer()).
   function copyPacks(packs, copy) {
-    if (!readsInto()) {
-      return readPacks(packs, function (pack, buffer) { copy(pack, buffer ? new Uint8Array(buffer) : null); });
-    }
-    // A pack this way could not read is read the old way before it counts as unreadable: a
-    // browser's quirk in byte streams must not make sound data look damaged.
+    var into = readsInto();
+    // Also for a pack the reused buffer could not take: a browser's quirk in byte streams must
+    // not make sound data look damaged.
     function readWhole(pack) {
       return pack.b.arrayBuffer().then(function (buffer) { copy(pack, new Uint8Array(buffer)); },
                                         function () { copy(pack, null); });
     }
     var next = 0;
     function lane() {
-      var scratch = new ArrayBuffer(PACK);
+      var scratch = into ? new ArrayBuffer(PACK) : null;
       function one() {
         if (next >= packs.length) return null;
         var pack = packs[next++];
+        if (!scratch) return readWhole(pack).then(one);
         var read;
         try {
           read = readInto(pack.b, scratch);
@@ -182,8 +183,7 @@ var KervanPageStore = (function () {
         }
         return read.then(function (r) {
           scratch = r.scratch;
-          if (r.bytes) return copy(pack, r.bytes);
-          return readWhole(pack);
+          return r.bytes ? copy(pack, r.bytes) : readWhole(pack);
         }, function () {
           scratch = new ArrayBuffer(PACK);  // a failed read may have kept it
           return readWhole(pack);
